@@ -1,0 +1,1 @@
+"""The admin web: Flask + SQLModel backend for staff, the kiosk API and consultation queues."""

@@ -1,0 +1,1 @@
+"""Voice: microphone and speaker (sounddevice), Vosk recognition, intents, and speech (pyttsx3 / espeak-ng)."""

@@ -42,7 +42,8 @@ class Menu:
 
     @property
     def everything(self) -> tuple[Option, ...]:
-        return self.options + self.commands
+        """Commands first: a clash is then reported on the option, not on the command every screen shares."""
+        return self.commands + self.options
 
 
 def item_option(entry: Entry) -> Option:

@@ -1,0 +1,26 @@
+"""Shared paths and a helper that runs the installed `madang` command as a user would."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from madang.content.cli import SHIPPED_PACK, validate_pack
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA = REPO_ROOT / "tests" / "data"
+MADANG = Path(sys.executable).parent / "madang"
+
+
+def run_madang(*args: str, cwd: Path = REPO_ROOT, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(MADANG), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+@pytest.fixture(scope="session")
+def shipped_pack():
+    result, problems = validate_pack(SHIPPED_PACK)
+    assert problems == [], "\n".join(map(str, problems))
+    return result.pack

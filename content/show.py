@@ -8,7 +8,7 @@ from typing import Any
 from .errors import ContentError
 from .loader import KINDS, PACK_SECTION, ContentPack, Entry
 from .menus import ACTIONS_SET, command_options, find_offer
-from .schema import Media, ReadableText, Text, VoicePhrases
+from .schema import Contact, Media, Queue, ReadableText, Text, VoicePhrases
 
 HEADINGS: dict[str, tuple[str, str]] = {
     "summary": ("요약", "Summary"),
@@ -137,6 +137,18 @@ def _describe(pack: ContentPack, field: str, value: Any, lang: str) -> str:
     if isinstance(value, str) and field in {"offers", "services", "landmarks", "service", "landmark", "home"}:
         target = _named(pack, field, value)
         return f"{target.name.get(lang)} ({value})" if target is not None else value
+    if isinstance(value, Queue):
+        if lang == "en":
+            return f"numbered like {value.prefix}-017, about {value.average_minutes} minutes each"
+        return f"{value.prefix}-017 같은 번호, 한 사람에 약 {value.average_minutes}분"
+    if isinstance(value, Contact):
+        names = {"phone": ("전화", "phone"), "hours": ("시간", "hours"), "web": ("누리집", "web")}
+        parts = [
+            f"{names[key][lang == 'en']} {val.get(lang) if isinstance(val, Text) else val}"
+            for key, val in value
+            if val is not None
+        ]
+        return ", ".join(parts)
     if hasattr(value, "model_dump"):
         parts = [f"{key}: {val.get(lang) if isinstance(val, Text) else val}" for key, val in value if val is not None]
         return ", ".join(parts)

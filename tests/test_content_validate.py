@@ -124,7 +124,9 @@ def test_empty_pack_and_missing_folder_are_clear_errors(tmp_path):
     assert f"content folder {tmp_path / 'nowhere'} does not exist" in gone.stderr
     no_yaml = run_madang("content", "validate", str(tmp_path))
     assert no_yaml.returncode == 1 and "holds no .yaml files" in no_yaml.stderr
-    for done in (empty, gone, no_yaml):
+    a_file = run_madang("content", "validate", "content/pack.yaml")
+    assert a_file.returncode == 1 and "content/pack.yaml is not a folder" in a_file.stderr
+    for done in (empty, gone, no_yaml, a_file):
         assert "Traceback" not in done.stderr and done.stdout == ""
 
 

@@ -7,12 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .contract import REQUIRED_COMMANDS, REQUIRED_SCREENS
-from .loader import KINDS, ContentPack, Entry
+from .loader import KINDS, ContentPack, Entry, LoadResult, load_pack
 from .menus import OFFERABLE_KINDS, Menu, Option, all_menus
 from .problems import Problem, suggest
 from .schema import PLACEHOLDER, Action, Text
 
 PROCEDURAL = re.compile(r"^procedural:[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def validate_pack(root: Path | str) -> tuple[LoadResult, list[Problem]]:
+    """Load ``root`` and check it: every problem in the pack, sorted by file and line."""
+    result = load_pack(root)
+    return result, sorted(set(result.problems) | set(check_pack(result.pack)))
 
 
 def check_pack(pack: ContentPack) -> list[Problem]:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from .checks import check_pack
+from .checks import validate_pack
 from .errors import ContentError
-from .loader import ContentPack, LoadResult, load_pack
+from .loader import ContentPack
 from .show import KIND_NAMES, find_entry, render
 
 SHIPPED_PACK = Path(__file__).resolve().parent
@@ -45,11 +45,6 @@ lang_option = click.option(
 @click.group()
 def content() -> None:
     """Check, list and show the content pack (services, landmarks, texts, voice phrases)."""
-
-
-def validate_pack(path: Path) -> tuple[LoadResult, list]:
-    result = load_pack(path)
-    return result, sorted(set(result.problems) | set(check_pack(result.pack)))
 
 
 @content.command()

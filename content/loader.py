@@ -126,9 +126,8 @@ def load_pack(root: Path | str) -> LoadResult:
     problems: list[Problem] = []
     sources = []
     for path in files:
-        display = str(Path(root.as_posix()) / path.relative_to(root))
         try:
-            sources.append(read_yaml(path, display))
+            sources.append(read_yaml(path, display=str(path)))
         except YamlSyntaxError as error:
             problems.append(error.problem)
             pack.unreadable = True

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from madang.content.cli import SHIPPED_PACK, validate_pack
+from madang.content.checks import validate_pack
+from madang.content.cli import SHIPPED_PACK
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA = REPO_ROOT / "tests" / "data"

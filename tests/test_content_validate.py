@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from madang.content.cli import content, validate_pack
+from madang.content.checks import validate_pack
+from madang.content.cli import content
 from madang.content.errors import ContentError
 
 from .conftest import DATA, REPO_ROOT, run_madang

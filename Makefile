@@ -10,8 +10,11 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-# Debian packages Madang needs. libgl1: OpenGL, loaded when pyopenxr is imported.
-APT_PACKAGES := libgl1
+# Debian packages Madang needs. libgl1: OpenGL, loaded when pyopenxr is imported. chromium and
+# fonts-noto-cjk: the staff web's browser tests (Korean text). npm (checked as a command, since some
+# Node.js builds bring their own): axe-core, the accessibility checker injected into those pages.
+APT_PACKAGES := libgl1 chromium fonts-noto-cjk
+AXE := $(VENV)/node/node_modules/axe-core/axe.min.js
 
 .PHONY: help setup system run test lint bench clean
 
@@ -21,7 +24,7 @@ help:
 	@echo "make bench   run the benchmarks in tests/perf/ (figures only, never pass/fail)"
 	@echo "make clean   remove the virtual environment and caches"
 
-setup: system $(INSTALLED)
+setup: system $(INSTALLED) $(AXE)
 
 system:
 	@missing=""; \
@@ -34,6 +37,7 @@ system:
 	  echo "note: not a Debian/Ubuntu system; make sure these are installed: $(APT_PACKAGES)"; \
 	fi; \
 	if ! $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null; then missing="$$missing python3-venv python3-pip"; fi; \
+	if ! command -v npm >/dev/null; then missing="$$missing npm"; fi; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Installing system packages:$$missing"; \
@@ -52,10 +56,16 @@ $(INSTALLED): requirements.txt pyproject.toml
 	@$(PIP) install --no-deps -e .
 	@touch $@
 
+$(AXE): | $(INSTALLED)
+	@echo "Installing axe-core into $(VENV)/node/"
+	@mkdir -p $(VENV)/node && cd $(VENV)/node && npm install --silent --no-audit --no-fund axe-core@4.14.1
+
 run: setup
 	@$(BIN)/madang content validate content/
-	@$(BIN)/madang content show plaza --lang ko
-	@$(BIN)/madang content show plaza --lang en
+	@$(BIN)/madang admin init
+	@$(BIN)/madang admin create-user admin --role admin --if-missing
+	@echo "Staff web: http://127.0.0.1:8080/ (log in as 'admin'; Ctrl+C stops it)"
+	@$(BIN)/madang admin serve --port 8080
 
 test: setup
 	$(BIN)/ruff check .

@@ -8,6 +8,7 @@ import click
 
 # command name -> "module:attribute" of its click group or command
 SUBCOMMANDS = {
+    "admin": "madang.admin_web.cli:admin",
     "content": "madang.content.cli:content",
 }
 

@@ -56,14 +56,18 @@ def test_import_xr_is_pyopenxr_and_ours_is_madang_xr(where, tmp_path):
     assert Path(ours).resolve() == (REPO_ROOT / "xr" / "runtime.py").resolve()
 
 
-def test_every_content_folder_travels_with_the_package():
+def test_every_folder_travels_with_the_package():
+    """A folder of files (code, YAML, templates) missing from pyproject's packages would be left out of a wheel."""
     config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     packaged = set(config["packages"])
-    content = REPO_ROOT / "content"
-    folders = {path.parent for path in content.rglob("*.yaml")}
-    for folder in folders:
-        dotted = ".".join(["madang.content", *folder.relative_to(content).parts]).rstrip(".")
-        assert dotted in packaged, f"{folder} holds YAML but {dotted} is not in pyproject's packages"
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    for package, folder in config["package-dir"].items():
+        for line in tracked.stdout.splitlines():
+            path = Path(line)
+            if path.parts[0] != folder or len(path.parts) < 2:
+                continue
+            dotted = ".".join([package, *path.parent.parts[1:]])
+            assert dotted in packaged, f"{path.parent} holds {path.name} but {dotted} is not in pyproject's packages"
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):

@@ -1,0 +1,49 @@
+"""Server-sent events for one ticket: stored events in order (resumable by id), and live position changes."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from ..config import Settings
+from ..db import read_session
+from ..models import Ticket, TicketEvent, TicketStatus
+from ..services.waiting import estimated_wait_seconds, position
+
+CLOSED = {TicketStatus.done, TicketStatus.no_show, TicketStatus.cancelled}
+KEEPALIVE_SECONDS = 15.0
+
+
+def event_stream(engine: Engine, ticket_id: str, last_id: int, settings: Settings) -> Iterator[str]:
+    yield "retry: 1000\n\n"
+    deadline = time.monotonic() + settings.stream_seconds
+    last_place = None
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline:
+        with read_session(engine) as session:
+            events = session.exec(
+                select(TicketEvent)
+                .where(TicketEvent.ticket_id == ticket_id, TicketEvent.id > last_id)
+                .order_by(TicketEvent.id)
+            ).all()
+            ticket = session.get(Ticket, ticket_id)
+            place = position(session, ticket)
+            wait = estimated_wait_seconds(session, ticket) if place is not None else None
+        for event in events:
+            last_id = event.id
+            yield f"id: {event.id}\nevent: {event.type}\ndata: {event.data}\n\n"
+        if place != last_place and place is not None:
+            yield f"event: position\ndata: {json.dumps({'position': place, 'estimated_wait_s': wait})}\n\n"
+        last_place = place
+        if events or place is not None:
+            quiet_since = time.monotonic()
+        if ticket.status in CLOSED and not events:
+            return
+        if time.monotonic() - quiet_since > KEEPALIVE_SECONDS:
+            yield ": keep-alive\n\n"
+            quiet_since = time.monotonic()
+        time.sleep(settings.stream_poll_seconds)

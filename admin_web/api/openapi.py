@@ -1,0 +1,255 @@
+"""GET /api/v1/openapi.json: the kiosk API described from the same models the endpoints validate with."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from pydantic import BaseModel
+
+from . import api
+from .schemas import (
+    ErrorBody,
+    FinishCreate,
+    Heartbeat,
+    MessageCreate,
+    MessagePublic,
+    RatingCreate,
+    TicketCreate,
+    TicketPublic,
+    TransferCreate,
+)
+
+MODELS: list[type[BaseModel]] = [
+    TicketCreate,
+    TicketPublic,
+    MessageCreate,
+    MessagePublic,
+    RatingCreate,
+    Heartbeat,
+    TransferCreate,
+    FinishCreate,
+    ErrorBody,
+]
+REF = "#/components/schemas/{model}"
+
+
+def _ref(model: type[BaseModel]) -> dict:
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _json(schema: dict) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> dict:
+    text = {
+        400: "malformed request",
+        401: "missing or unknown token",
+        403: "the token's role may not do this",
+        404: "unknown id",
+        409: "not possible in the ticket's current state",
+        422: "invalid fields",
+    }
+    return {str(status): {"description": text[status], **_json(_ref(ErrorBody))} for status in statuses}
+
+
+def _operation(
+    summary: str,
+    ok: dict,
+    *,
+    body: type[BaseModel] | None = None,
+    errors=(401, 403, 404),
+    params: tuple[dict, ...] = (),
+    security: str = "bearer",
+) -> dict:
+    operation = {"summary": summary, "responses": {**ok, **_errors(*errors)}, "security": [{security: []}]}
+    if body is not None:
+        operation["requestBody"] = {"required": False, **_json(_ref(body))}
+        operation["responses"].update(_errors(400, 422))
+    if params:
+        operation["parameters"] = list(params)
+    return operation
+
+
+TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}
+COUNTER_ID = {"name": "counter_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+IDEMPOTENCY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": True,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
+}
+TICKET = {"description": "the ticket", **_json(_ref(TicketPublic))}
+
+
+def document() -> dict:
+    schemas = {}
+    for model in MODELS:
+        schema = model.model_json_schema(ref_template=REF)
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    ticket_action = _operation(
+        "Move a called ticket along (staff)", {"200": TICKET}, errors=(401, 403, 404, 409), params=(TICKET_ID,)
+    )
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Madang kiosk API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "a kiosk token or a staff API token"}
+            },
+        },
+        "paths": {
+            "/tickets": {
+                "post": _operation(
+                    "Take a ticket (kiosk). The same Idempotency-Key again returns the same ticket with 200.",
+                    {"201": {"description": "a new ticket", **_json(_ref(TicketPublic))}, "200": TICKET},
+                    body=TicketCreate,
+                    params=(IDEMPOTENCY,),
+                )
+            },
+            "/tickets/{ticket_id}": {
+                "get": _operation("A ticket with live status and position", {"200": TICKET}, params=(TICKET_ID,))
+            },
+            "/tickets/{ticket_id}/events": {
+                "get": _operation(
+                    "Server-sent events: status changes and messages; Last-Event-ID resumes without loss",
+                    {
+                        "200": {
+                            "description": "an event stream",
+                            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                        }
+                    },
+                    params=(
+                        TICKET_ID,
+                        {
+                            "name": "Last-Event-ID",
+                            "in": "header",
+                            "required": False,
+                            "schema": {"type": "string", "pattern": "^[0-9]+$"},
+                        },
+                    ),
+                )
+            },
+            "/tickets/{ticket_id}/messages": {
+                "get": _operation(
+                    "The conversation",
+                    {"200": {"description": "messages", **_json({"type": "array", "items": _ref(MessagePublic)})}},
+                    params=(TICKET_ID,),
+                ),
+                "post": _operation(
+                    "Send a message",
+                    {"201": {"description": "the message", **_json(_ref(MessagePublic))}},
+                    body=MessageCreate,
+                    errors=(401, 403, 404, 409),
+                    params=(TICKET_ID,),
+                ),
+            },
+            "/tickets/{ticket_id}/audio": {
+                "post": {
+                    **_operation(
+                        "Send a voice memo (kiosk); the body is the audio",
+                        {"201": {"description": "the message", **_json(_ref(MessagePublic))}},
+                        errors=(401, 403, 404, 409, 422),
+                        params=(TICKET_ID,),
+                    ),
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            kind: {"schema": {"type": "string", "format": "binary"}}
+                            for kind in ("audio/wav", "audio/ogg", "audio/webm")
+                        },
+                    },
+                }
+            },
+            "/tickets/{ticket_id}/cancel": {
+                "post": _operation(
+                    "Withdraw a ticket (kiosk)", {"200": TICKET}, errors=(401, 403, 404, 409), params=(TICKET_ID,)
+                )
+            },
+            "/tickets/{ticket_id}/rating": {
+                "post": _operation(
+                    "Rate a finished consultation (kiosk)",
+                    {"200": TICKET},
+                    body=RatingCreate,
+                    errors=(401, 403, 404, 409),
+                    params=(TICKET_ID,),
+                )
+            },
+            **{
+                f"/tickets/{{ticket_id}}/{action}": {"post": ticket_action}
+                for action in ("recall", "no-show", "start", "hold", "resume")
+            },
+            "/tickets/{ticket_id}/finish": {
+                "post": _operation(
+                    "Finish a consultation with a note (staff)",
+                    {"200": TICKET},
+                    body=FinishCreate,
+                    errors=(401, 403, 404, 409),
+                    params=(TICKET_ID,),
+                )
+            },
+            "/tickets/{ticket_id}/transfer": {
+                "post": _operation(
+                    "Move a ticket to another service, keeping its place (staff)",
+                    {"200": TICKET},
+                    body=TransferCreate,
+                    errors=(401, 403, 404, 409),
+                    params=(TICKET_ID,),
+                )
+            },
+            "/counters/{counter_id}/call-next": {
+                "post": _operation(
+                    "Call the next waiting ticket to this counter (staff)",
+                    {"200": TICKET, "204": {"description": "nobody is waiting"}},
+                    errors=(401, 403, 404, 409),
+                    params=(COUNTER_ID,),
+                )
+            },
+            "/content/manifest": {
+                "get": _operation(
+                    "The published content version (ETag; If-None-Match gives 304)",
+                    {
+                        "200": {"description": "the manifest", **_json({"type": "object"})},
+                        "304": {"description": "unchanged"},
+                    },
+                    params=(
+                        {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}},
+                    ),
+                )
+            },
+            "/content/files/{sha256}": {
+                "get": _operation(
+                    "A content file by its SHA-256",
+                    {
+                        "200": {
+                            "description": "the file",
+                            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                        }
+                    },
+                    params=({"name": "sha256", "in": "path", "required": True, "schema": {"type": "string"}},),
+                )
+            },
+            "/kiosks/heartbeat": {
+                "post": _operation(
+                    "Report versions and health (kiosk)",
+                    {"200": {"description": "recorded", **_json({"type": "object"})}},
+                    body=Heartbeat,
+                    errors=(401, 403),
+                )
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {"200": {"description": "OpenAPI 3", **_json({"type": "object"})}},
+                }
+            },
+        },
+    }
+
+
+@api.get("/openapi.json")
+def openapi_document():
+    return jsonify(document())

@@ -1,0 +1,93 @@
+"""Request and response bodies of the kiosk API; the OpenAPI document is built from these."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from flask import request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import ApiError, Invalid
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TicketCreate(Body):
+    service_id: str = Field(min_length=1, max_length=60)
+    lang: Literal["ko", "en"] = "ko"
+    needs: list[str] = Field(default_factory=list, max_length=10)
+
+
+class TicketPublic(BaseModel):
+    id: str
+    number: str
+    service_id: str
+    status: str
+    position: int | None = Field(description="1 for the next to be called; null when not waiting")
+    estimated_wait_s: int | None
+    lang: str
+    needs: list[str]
+    counter: str | None
+    recalls: int
+    issued_at: str
+
+
+class MessageCreate(Body):
+    text: str = Field(min_length=1, max_length=2000)
+    kind: Literal["text", "quick"] = "text"
+
+
+class MessagePublic(BaseModel):
+    id: int
+    sender: str
+    author: str
+    kind: str
+    text: str
+    audio_url: str | None
+    at: str
+
+
+class RatingCreate(Body):
+    rating: int = Field(ge=1, le=5)
+
+
+class Heartbeat(Body):
+    content_version: int | None = Field(default=None, ge=0)
+    app_version: str | None = Field(default=None, max_length=40)
+    health: dict[str, str | int | float | bool | None] = Field(default_factory=dict, max_length=50)
+
+
+class TransferCreate(Body):
+    service_id: str = Field(min_length=1, max_length=60)
+
+
+class FinishCreate(Body):
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class ErrorBody(BaseModel):
+    error: str
+    detail: str
+
+
+def parse_body(model: type[Body]) -> Body:
+    """The JSON body as ``model``: 400 when it is not JSON, 422 naming each invalid field."""
+    if not request.data:
+        data = {}
+    else:
+        data = request.get_json(silent=True)
+        if data is None:
+            raise ApiError(
+                "the body is not valid JSON: send a JSON object with Content-Type application/json",
+                code="malformed_json",
+                status=400,
+            )
+    if not isinstance(data, dict):
+        raise Invalid("the body must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        fields = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in error.errors())
+        raise Invalid(fields) from None

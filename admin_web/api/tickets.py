@@ -1,0 +1,185 @@
+"""Tickets for kiosks: take one (idempotent), follow it live, chat with staff, rate the consultation."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, current_app, g, jsonify, request, url_for
+from sqlalchemy.exc import IntegrityError
+
+from ..db import read_session, write_session
+from ..errors import ApiError, Invalid
+from ..models import Counter, Message, Role, Ticket, iso
+from ..services import chat, queue
+from ..services.waiting import estimated_wait_seconds, position
+from . import api
+from .access import check_ticket_access, requires
+from .events import event_stream
+from .schemas import MessageCreate, RatingCreate, TicketCreate, parse_body
+
+STAFF = (Role.counselor, Role.admin)
+
+
+def _engine():
+    return current_app.extensions["madang"]["engine"]
+
+
+def ticket_public(session, ticket: Ticket) -> dict:
+    counter = session.get(Counter, ticket.counter_id) if ticket.counter_id else None
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "service_id": ticket.service_id,
+        "status": ticket.status.value,
+        "position": position(session, ticket),
+        "estimated_wait_s": estimated_wait_seconds(session, ticket),
+        "lang": ticket.lang,
+        "needs": json.loads(ticket.needs),
+        "counter": counter.name if counter else None,
+        "recalls": ticket.recalls,
+        "issued_at": iso(ticket.issued_at),
+    }
+
+
+@api.post("/tickets")
+@requires(kiosk=True)
+def create_ticket():
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        raise ApiError(
+            "the Idempotency-Key header is required: send a new random key per ticket request",
+            code="idempotency_key_required",
+            status=400,
+        )
+    if len(key) > 100:
+        raise Invalid("the Idempotency-Key header is longer than 100 characters")
+    body = parse_body(TicketCreate)
+    try:
+        with write_session(_engine()) as session:
+            ticket, created = queue.issue_ticket(
+                session,
+                service_id=body.service_id,
+                kiosk_id=g.principal.kiosk_id,
+                idempotency_key=key,
+                lang=body.lang,
+                needs=body.needs,
+                actor=g.principal.name,
+            )
+            payload = ticket_public(session, ticket)
+    except IntegrityError:  # the same key raced in from a retry: answer with the ticket that won
+        with read_session(_engine()) as session:
+            ticket, created = queue.issue_ticket(
+                session, service_id=body.service_id, kiosk_id=g.principal.kiosk_id, idempotency_key=key
+            )
+            payload = ticket_public(session, ticket)
+    response = jsonify(payload)
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = url_for("api.get_ticket", ticket_id=payload["id"])
+    return response
+
+
+@api.get("/tickets/<ticket_id>")
+@requires(kiosk=True, roles=STAFF)
+def get_ticket(ticket_id: str):
+    with read_session(_engine()) as session:
+        ticket = queue.get_ticket(session, ticket_id)
+        check_ticket_access(ticket)
+        return jsonify(ticket_public(session, ticket))
+
+
+@api.post("/tickets/<ticket_id>/cancel")
+@requires(kiosk=True)
+def cancel_ticket(ticket_id: str):
+    with write_session(_engine()) as session:
+        check_ticket_access(queue.get_ticket(session, ticket_id))
+        ticket = queue.cancel(session, ticket_id=ticket_id, actor=g.principal.name)
+        return jsonify(ticket_public(session, ticket))
+
+
+@api.post("/tickets/<ticket_id>/rating")
+@requires(kiosk=True)
+def rate_ticket(ticket_id: str):
+    body = parse_body(RatingCreate)
+    with write_session(_engine()) as session:
+        check_ticket_access(queue.get_ticket(session, ticket_id))
+        ticket = queue.rate(session, ticket_id=ticket_id, rating=body.rating)
+        return jsonify(ticket_public(session, ticket))
+
+
+@api.get("/tickets/<ticket_id>/events")
+@requires(kiosk=True, roles=STAFF)
+def ticket_events(ticket_id: str):
+    last = request.headers.get("Last-Event-ID") or request.args.get("last_event_id") or "0"
+    if not last.isdigit():
+        raise Invalid("Last-Event-ID must be the id of an event already received (a whole number)")
+    with read_session(_engine()) as session:
+        check_ticket_access(queue.get_ticket(session, ticket_id))
+    settings = current_app.extensions["madang"]["settings"]
+    stream = event_stream(_engine(), ticket_id, int(last), settings)
+    return Response(
+        stream, mimetype="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    )
+
+
+def message_public(message: Message) -> dict:
+    audio = (
+        url_for("api.get_audio", ticket_id=message.ticket_id, audio_id=message.audio_id) if message.audio_id else None
+    )
+    return {
+        "id": message.id,
+        "sender": message.sender.value,
+        "author": message.author,
+        "kind": message.kind,
+        "text": message.text,
+        "audio_url": audio,
+        "at": iso(message.at),
+    }
+
+
+@api.get("/tickets/<ticket_id>/messages")
+@requires(kiosk=True, roles=STAFF)
+def list_messages(ticket_id: str):
+    with read_session(_engine()) as session:
+        check_ticket_access(queue.get_ticket(session, ticket_id))
+        return jsonify([message_public(m) for m in chat.messages(session, ticket_id=ticket_id)])
+
+
+@api.post("/tickets/<ticket_id>/messages")
+@requires(kiosk=True, roles=STAFF)
+def post_message(ticket_id: str):
+    body = parse_body(MessageCreate)
+    sender = "citizen" if g.principal.kind == "kiosk" else "staff"
+    with write_session(_engine()) as session:
+        check_ticket_access(queue.get_ticket(session, ticket_id))
+        message = chat.post(
+            session, ticket_id=ticket_id, sender=sender, author=g.principal.name, kind=body.kind, text=body.text
+        )
+        payload = message_public(message)
+    return jsonify(payload), 201
+
+
+@api.post("/tickets/<ticket_id>/audio")
+@requires(kiosk=True)
+def upload_audio(ticket_id: str):
+    """A voice memo from the citizen: the raw audio as the body (audio/wav, audio/ogg or audio/webm)."""
+    content_type = (request.mimetype or "").lower()
+    with write_session(_engine()) as session:
+        check_ticket_access(queue.get_ticket(session, ticket_id))
+        message = chat.post_audio(
+            session,
+            ticket_id=ticket_id,
+            author=g.principal.name,
+            content_type=content_type,
+            data=request.get_data(cache=False),
+        )
+        payload = message_public(message)
+    return jsonify(payload), 201
+
+
+@api.get("/tickets/<ticket_id>/audio/<audio_id>")
+@requires(kiosk=True, roles=STAFF)
+def get_audio(ticket_id: str, audio_id: str):
+    with read_session(_engine()) as session:
+        check_ticket_access(queue.get_ticket(session, ticket_id))
+        clip = chat.audio(session, ticket_id=ticket_id, audio_id=audio_id)
+        return Response(clip.data, mimetype=clip.content_type, headers={"Cache-Control": "private, max-age=3600"})

@@ -1,0 +1,1 @@
+"""Staff web: audit_log (being built)."""

@@ -1,0 +1,1 @@
+"""Staff web: content (being built)."""

@@ -1,0 +1,1 @@
+"""Staff web: kiosks (being built)."""

@@ -1,0 +1,1 @@
+"""Staff web: queues (being built)."""

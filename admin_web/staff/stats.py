@@ -1,0 +1,1 @@
+"""Staff web: stats (being built)."""

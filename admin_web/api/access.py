@@ -8,7 +8,7 @@ from functools import wraps
 from flask import current_app, g, request
 
 from ..db import read_session
-from ..errors import Forbidden, Unauthorized
+from ..errors import Forbidden, NotFound, Unauthorized
 from ..models import Role, Ticket
 from ..services.auth import Principal, principal_for_token
 
@@ -33,6 +33,8 @@ def requires(*, kiosk: bool = False, roles: tuple[Role, ...] = ()) -> Callable:
             if not allowed:
                 raise Forbidden(f"a {principal.role or principal.kind} token may not do this")
             g.principal = principal
+            if any(isinstance(value, str) and "\x00" in value for value in kwargs.values()):
+                raise NotFound("no such id: an id never contains the NUL character")
             return view(*args, **kwargs)
 
         return wrapper

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, g, jsonify
 
 from ..db import write_session
+from ..errors import NotFound
 from ..models import Role
 from ..services import queue
 from . import api
@@ -13,6 +14,7 @@ from .schemas import FinishCreate, TransferCreate, parse_body
 from .tickets import ticket_public
 
 STAFF = (Role.counselor, Role.admin)
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database
 
 
 def _engine():
@@ -22,6 +24,8 @@ def _engine():
 @api.post("/counters/<int:counter_id>/call-next")
 @requires(roles=STAFF)
 def call_next(counter_id: int):
+    if counter_id > MAX_ID:
+        raise NotFound(f"no counter with id {counter_id}")
     with write_session(_engine()) as session:
         ticket = queue.call_next(session, counter_id=counter_id, actor=g.principal.name)
         if ticket is None:

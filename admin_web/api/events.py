@@ -32,11 +32,12 @@ def event_stream(engine: Engine, ticket_id: str, last_id: int, settings: Setting
             ).all()
             ticket = session.get(Ticket, ticket_id)
             place = position(session, ticket)
-            wait = estimated_wait_seconds(session, ticket) if place is not None else None
+            moved = place is not None and place != last_place
+            wait = estimated_wait_seconds(session, ticket) if moved else None  # only for a position event
         for event in events:
             last_id = event.id
             yield f"id: {event.id}\nevent: {event.type}\ndata: {event.data}\n\n"
-        if place != last_place and place is not None:
+        if moved:
             yield f"event: position\ndata: {json.dumps({'position': place, 'estimated_wait_s': wait})}\n\n"
         last_place = place
         if events or place is not None:

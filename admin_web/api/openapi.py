@@ -10,6 +10,8 @@ from .schemas import (
     ErrorBody,
     FinishCreate,
     Heartbeat,
+    HeartbeatPublic,
+    ManifestPublic,
     MessageCreate,
     MessagePublic,
     RatingCreate,
@@ -25,6 +27,8 @@ MODELS: list[type[BaseModel]] = [
     MessagePublic,
     RatingCreate,
     Heartbeat,
+    HeartbeatPublic,
+    ManifestPublic,
     TransferCreate,
     FinishCreate,
     ErrorBody,
@@ -72,6 +76,20 @@ def _operation(
 
 TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "string"}}
 COUNTER_ID = {"name": "counter_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+AUDIO_TYPES = ("audio/wav", "audio/ogg", "audio/webm")
+BINARY = {"type": "string", "format": "binary"}
+EVENT_ID = {"type": "string", "pattern": "^[0-9]{1,10}$"}
+# one server-sent event, as a client parses it: `data` is JSON text (a status, a message or a position)
+EVENT = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string", "enum": ["status", "message", "position"]},
+        "id": EVENT_ID,
+        "data": {"type": "string", "contentMediaType": "application/json"},
+        "retry": {"type": "integer"},
+    },
+}
 IDEMPOTENCY = {
     "name": "Idempotency-Key",
     "in": "header",
@@ -91,7 +109,7 @@ def document() -> dict:
         "Move a called ticket along (staff)", {"200": TICKET}, errors=(401, 403, 404, 409), params=(TICKET_ID,)
     )
     return {
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {"title": "Madang kiosk API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
         "components": {
@@ -118,17 +136,14 @@ def document() -> dict:
                     {
                         "200": {
                             "description": "an event stream",
-                            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                            "content": {"text/event-stream": {"schema": EVENT}},
                         }
                     },
+                    errors=(401, 403, 404, 422),
                     params=(
                         TICKET_ID,
-                        {
-                            "name": "Last-Event-ID",
-                            "in": "header",
-                            "required": False,
-                            "schema": {"type": "string", "pattern": "^[0-9]+$"},
-                        },
+                        {"name": "Last-Event-ID", "in": "header", "required": False, "schema": EVENT_ID},
+                        {"name": "last_event_id", "in": "query", "required": False, "schema": EVENT_ID},
                     ),
                 )
             },
@@ -154,14 +169,23 @@ def document() -> dict:
                         errors=(401, 403, 404, 409, 422),
                         params=(TICKET_ID,),
                     ),
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            kind: {"schema": {"type": "string", "format": "binary"}}
-                            for kind in ("audio/wav", "audio/ogg", "audio/webm")
-                        },
-                    },
+                    "requestBody": {"required": True, "content": {kind: {"schema": BINARY} for kind in AUDIO_TYPES}},
                 }
+            },
+            "/tickets/{ticket_id}/audio/{audio_id}": {
+                "get": _operation(
+                    "Play a voice memo",
+                    {
+                        "200": {
+                            "description": "the recording",
+                            "content": {"audio/*": {"schema": BINARY}},
+                        }
+                    },
+                    params=(
+                        TICKET_ID,
+                        {"name": "audio_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                    ),
+                )
             },
             "/tickets/{ticket_id}/cancel": {
                 "post": _operation(
@@ -211,7 +235,7 @@ def document() -> dict:
                 "get": _operation(
                     "The published content version (ETag; If-None-Match gives 304)",
                     {
-                        "200": {"description": "the manifest", **_json({"type": "object"})},
+                        "200": {"description": "the manifest", **_json(_ref(ManifestPublic))},
                         "304": {"description": "unchanged"},
                     },
                     params=(
@@ -225,7 +249,7 @@ def document() -> dict:
                     {
                         "200": {
                             "description": "the file",
-                            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                            "content": {"application/octet-stream": {"schema": BINARY}},
                         }
                     },
                     params=({"name": "sha256", "in": "path", "required": True, "schema": {"type": "string"}},),
@@ -234,7 +258,7 @@ def document() -> dict:
             "/kiosks/heartbeat": {
                 "post": _operation(
                     "Report versions and health (kiosk)",
-                    {"200": {"description": "recorded", **_json({"type": "object"})}},
+                    {"200": {"description": "recorded", **_json(_ref(HeartbeatPublic))}},
                     body=Heartbeat,
                     errors=(401, 403),
                 )

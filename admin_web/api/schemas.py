@@ -8,6 +8,7 @@ from flask import request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import ApiError, Invalid
+from ..models import TicketStatus
 
 
 class Body(BaseModel):
@@ -24,7 +25,7 @@ class TicketPublic(BaseModel):
     id: str
     number: str
     service_id: str
-    status: str
+    status: TicketStatus
     position: int | None = Field(description="1 for the next to be called; null when not waiting")
     estimated_wait_s: int | None
     lang: str
@@ -41,9 +42,9 @@ class MessageCreate(Body):
 
 class MessagePublic(BaseModel):
     id: int
-    sender: str
+    sender: Literal["staff", "citizen"]
     author: str
-    kind: str
+    kind: Literal["text", "quick", "audio"]
     text: str
     audio_url: str | None
     at: str
@@ -54,9 +55,26 @@ class RatingCreate(Body):
 
 
 class Heartbeat(Body):
-    content_version: int | None = Field(default=None, ge=0)
+    content_version: int | None = Field(default=None, ge=0, le=2**31 - 1)
     app_version: str | None = Field(default=None, max_length=40)
     health: dict[str, str | int | float | bool | None] = Field(default_factory=dict, max_length=50)
+
+
+class HeartbeatPublic(BaseModel):
+    kiosk: str
+    last_seen_at: str
+
+
+class ManifestFile(BaseModel):
+    path: str
+    sha256: str = Field(pattern="^[0-9a-f]{64}$")
+    size: int = Field(ge=0)
+
+
+class ManifestPublic(BaseModel):
+    version: int
+    published_at: str
+    files: list[ManifestFile]
 
 
 class TransferCreate(Body):
@@ -86,8 +104,20 @@ def parse_body(model: type[Body]) -> Body:
             )
     if not isinstance(data, dict):
         raise Invalid("the body must be a JSON object")
+    if _has_nul(data):
+        raise Invalid("the body may not contain the NUL character (\\u0000): databases cannot store it in text")
     try:
         return model.model_validate(data)
     except ValidationError as error:
         fields = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in error.errors())
         raise Invalid(fields) from None
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from flask import Response, current_app, g, jsonify, request, url_for
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +19,8 @@ from .events import event_stream
 from .schemas import MessageCreate, RatingCreate, TicketCreate, parse_body
 
 STAFF = (Role.counselor, Role.admin)
+EVENT_ID = re.compile(r"[0-9]{1,10}")  # ASCII digits
+MAX_EVENT_ID = 2**31 - 1  # event ids are 32-bit integers in every database
 
 
 def _engine():
@@ -53,6 +56,8 @@ def create_ticket():
         )
     if len(key) > 100:
         raise Invalid("the Idempotency-Key header is longer than 100 characters")
+    if not key.isprintable():
+        raise Invalid("the Idempotency-Key header may hold only printable characters")
     body = parse_body(TicketCreate)
     try:
         with write_session(_engine()) as session:
@@ -110,7 +115,7 @@ def rate_ticket(ticket_id: str):
 @requires(kiosk=True, roles=STAFF)
 def ticket_events(ticket_id: str):
     last = request.headers.get("Last-Event-ID") or request.args.get("last_event_id") or "0"
-    if not last.isdigit():
+    if not EVENT_ID.fullmatch(last) or int(last) > MAX_EVENT_ID:
         raise Invalid("Last-Event-ID must be the id of an event already received (a whole number)")
     with read_session(_engine()) as session:
         check_ticket_access(queue.get_ticket(session, ticket_id))

@@ -16,7 +16,9 @@ CLOSED = {TicketStatus.done, TicketStatus.no_show, TicketStatus.cancelled}
 
 
 def _open_ticket(session: Session, ticket_id: str) -> Ticket:
-    ticket = session.get(Ticket, ticket_id)
+    """The ticket, locked until the transaction ends, like every status change locks it: so one ticket's
+    events are committed in the order of their ids, and a subscriber resuming after an id misses none."""
+    ticket = session.exec(select(Ticket).where(Ticket.id == ticket_id).with_for_update()).first()
     if ticket is None:
         raise NotFound(f"no ticket with id '{ticket_id}'")
     if ticket.status in CLOSED:

@@ -130,3 +130,43 @@ def sync_queue_services(session: Session, pack: ContentPack) -> None:
         row.name_ko, row.name_en = service.name.ko, service.name.en
         row.average_minutes = service.queue.average_minutes
         session.add(row)
+
+
+def versions(session: Session) -> list[ContentVersion]:
+    """Every published version, newest first."""
+    return list(session.exec(select(ContentVersion).order_by(ContentVersion.id.desc())))
+
+
+def version_files(session: Session, version: ContentVersion) -> dict[str, str]:
+    """The files of a published version, by path."""
+    return {
+        entry["path"]: blob(session, entry["sha256"]).data.decode("utf-8")
+        for entry in json.loads(version.manifest)["files"]
+    }
+
+
+def restore_draft(session: Session, *, version_id: int, actor: str) -> dict[str, str]:
+    """Make the draft hold exactly the files of a published version; returns those files."""
+    version = session.get(ContentVersion, version_id)
+    if version is None:
+        raise NotFound(f"no content version {version_id}")
+    files = version_files(session, version)
+    for draft in session.exec(select(ContentDraft)).all():
+        if draft.path not in files:
+            session.delete(draft)
+    for path, text in files.items():
+        draft = session.get(ContentDraft, path)
+        if draft is None:
+            session.add(ContentDraft(path=path, text=text, updated_by=actor))
+        elif draft.text != text:
+            save_draft_file(session, path=path, text=text, actor=actor)
+    return files
+
+
+def lock_draft_file(session: Session, path: str) -> ContentDraft:
+    """The draft file, locked until the transaction ends (a concurrent edit waits instead of being lost)."""
+    statement = select(ContentDraft).where(ContentDraft.path == path).with_for_update()
+    draft = session.exec(statement.execution_options(populate_existing=True)).first()
+    if draft is None:
+        raise NotFound(f"no draft file '{path}'")
+    return draft

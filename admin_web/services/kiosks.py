@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -44,6 +45,21 @@ def heartbeat(
 
 def list_kiosks(session: Session) -> list[Kiosk]:
     return list(session.exec(select(Kiosk).order_by(Kiosk.kind, Kiosk.name)))
+
+
+SILENT_AFTER = timedelta(minutes=5)  # a kiosk that sent no heartbeat for this long needs a look
+
+
+def get_kiosk(session: Session, kiosk_id: int) -> Kiosk:
+    kiosk = session.get(Kiosk, kiosk_id)
+    if kiosk is None:
+        raise NotFound(f"no kiosk with id {kiosk_id}")
+    return kiosk
+
+
+def is_silent(kiosk: Kiosk, now: datetime | None = None) -> bool:
+    """Never seen, or no heartbeat for ``SILENT_AFTER``."""
+    return kiosk.last_seen_at is None or (now or utcnow()) - kiosk.last_seen_at > SILENT_AFTER
 
 
 def create_counter(session: Session, *, name: str, service_ids: list[str]) -> Counter:

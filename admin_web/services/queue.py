@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from ..errors import Conflict, Invalid, NotFound
@@ -296,3 +297,77 @@ def waiting_count(session: Session, service_id: str) -> int:
     return session.exec(
         select(func.count()).select_from(Ticket).where(Ticket.service_id == service_id, Ticket.status == S.waiting)
     ).one()
+
+
+# What a counter sees: its services, the ticket it serves, and what it closed lately.
+CLOSED_STATUSES = (S.done, S.no_show, S.cancelled)
+RECENT_CLOSED = timedelta(hours=12)
+
+
+def services(session: Session) -> list[QueueService]:
+    """Every service that gives tickets, by ticket prefix."""
+    return list(session.exec(select(QueueService).order_by(QueueService.prefix)))
+
+
+def counters(session: Session) -> list[tuple[Counter, list[str]]]:
+    """Every counter by name, with the ids of the services it serves (by ticket prefix)."""
+    rows = session.exec(
+        select(Counter, QueueService.id)
+        .join(CounterService, CounterService.counter_id == Counter.id, isouter=True)
+        .join(QueueService, QueueService.id == CounterService.service_id, isouter=True)
+        .order_by(Counter.name, QueueService.prefix)
+    )
+    grouped: dict[int, tuple[Counter, list[str]]] = {}
+    for counter, service_id in rows:
+        entry = grouped.setdefault(counter.id, (counter, []))
+        if service_id is not None:
+            entry[1].append(service_id)
+    return list(grouped.values())
+
+
+def counter_service_ids(session: Session, counter_id: int) -> list[str]:
+    return list(
+        session.exec(
+            select(CounterService.service_id)
+            .join(QueueService, QueueService.id == CounterService.service_id)
+            .where(CounterService.counter_id == counter_id)
+            .order_by(QueueService.prefix)
+        )
+    )
+
+
+def at_counter(session: Session, counter_id: int) -> Ticket | None:
+    """The ticket this counter is serving (called, in consultation or on hold), if any."""
+    return session.exec(
+        select(Ticket).where(Ticket.counter_id == counter_id, Ticket.status.in_(ACTIVE_AT_COUNTER))
+    ).first()
+
+
+def closed_at_counter(session: Session, counter_id: int, *, limit: int = 5) -> list[Ticket]:
+    """Recently closed tickets whose last counter was this one, newest first."""
+    inner = aliased(TicketPeriod)
+    last_at_a_counter = (
+        select(func.max(inner.id))
+        .where(inner.ticket_id == Ticket.id, inner.counter_id.is_not(None))
+        .correlate(Ticket)
+        .scalar_subquery()
+    )
+    return list(
+        session.exec(
+            select(Ticket)
+            .join(TicketPeriod, TicketPeriod.ticket_id == Ticket.id)
+            .where(
+                Ticket.status.in_(CLOSED_STATUSES),
+                Ticket.closed_at > utcnow() - RECENT_CLOSED,
+                TicketPeriod.id == last_at_a_counter,
+                TicketPeriod.counter_id == counter_id,
+            )
+            .order_by(Ticket.closed_at.desc(), Ticket.id)
+            .limit(limit)
+        )
+    )
+
+
+def latest_event_id(session: Session) -> int:
+    """The newest ticket event's id (0 when there is none): a cheap sign that some queue changed."""
+    return session.exec(select(func.max(TicketEvent.id))).one() or 0

@@ -21,10 +21,19 @@ from sqlmodel import Session
 
 from ..db import read_session, write_session
 from ..errors import ApiError, Conflict, NotFound
-from ..i18n import add_texts, translate
+from ..i18n import translate
 from ..models import Counter, Message, QueueService, Role, Ticket, TicketStatus, iso
 from ..services import chat, queue
-from . import add_to_menu, audited, engine, lang, login_required, settings, staff
+from . import (
+    add_to_menu,
+    audited,
+    engine,
+    lang,
+    login_required,
+    queue_texts,  # noqa: F401  (registers the texts)
+    settings,
+    staff,
+)
 
 STAFF = (Role.counselor, Role.admin)
 SEOUL = timezone(timedelta(hours=9), "KST")
@@ -35,128 +44,6 @@ MAX_MESSAGE = 2000
 MAX_NOTE = 4000
 
 add_to_menu("staff.queues", "nav.queues", *STAFF)
-
-add_texts(
-    {
-        "queues.title": ("상담 대기열", "Consultation queues"),
-        "queues.intro": ("일할 창구를 고르세요.", "Choose the counter you work at."),
-        "queues.caption": (
-            "창구, 서비스별 대기 인원, 지금 번호",
-            "Counters, people waiting per service, current ticket",
-        ),
-        "queues.col.counter": ("창구", "Counter"),
-        "queues.col.waiting": ("서비스별 대기", "Waiting per service"),
-        "queues.col.current": ("지금 번호", "Current ticket"),
-        "queues.no_counters": (
-            "아직 창구가 없습니다. 관리자가 'madang admin create-counter'로 만듭니다.",
-            "There are no counters yet. An administrator creates them with 'madang admin create-counter'.",
-        ),
-        "queues.none": ("없음", "None"),
-        "queues.waiting_n": ("{service}: {count}명 대기", "{service}: {count} waiting"),
-        "queues.current_of": ("{number} ({status})", "{number} ({status})"),
-        "queues.back": ("창구 목록으로", "Back to all counters"),
-        "queues.live": ("이 화면은 자동으로 새로 고쳐집니다.", "This page updates by itself."),
-        "queues.refresh": ("새로 고침", "Refresh"),
-        "queues.waiting.title": ("기다리는 사람", "Waiting"),
-        "queues.call_next": ("다음 번호 부르기", "Call next"),
-        "queues.nobody": ("기다리는 사람이 없습니다.", "Nobody is waiting."),
-        "queues.ticket.title": ("지금 번호", "Current ticket"),
-        "queues.ticket.none": (
-            "이 창구에서 응대 중인 번호가 없습니다. 다음 번호를 부르세요.",
-            "No ticket at this counter. Call the next one.",
-        ),
-        "queues.field.number": ("번호", "Number"),
-        "queues.field.service": ("서비스", "Service"),
-        "queues.field.status": ("상태", "Status"),
-        "queues.field.lang": ("언어", "Language"),
-        "queues.field.needs": ("필요한 도움", "Declared needs"),
-        "queues.field.recalls": ("다시 부른 횟수", "Recalls"),
-        "queues.recalls_of": ("{count}회 (최대 {max}회)", "{count} of {max}"),
-        "queues.recall.hint": (
-            "두 번 다시 불러도 오지 않으면 '오지 않음'으로 처리할 수 있습니다.",
-            "After two recalls you can mark the ticket as a no-show.",
-        ),
-        "queues.lang.ko": ("한국어", "Korean"),
-        "queues.lang.en": ("영어", "English"),
-        "queues.status.waiting": ("대기", "waiting"),
-        "queues.status.called": ("호출됨", "called"),
-        "queues.status.in_consultation": ("상담 중", "in consultation"),
-        "queues.status.on_hold": ("보류", "on hold"),
-        "queues.status.transferred": ("이관됨", "transferred"),
-        "queues.status.done": ("끝남", "done"),
-        "queues.status.no_show": ("오지 않음", "no-show"),
-        "queues.status.cancelled": ("취소됨", "cancelled"),
-        "queues.need.wheelchair": ("휠체어", "wheelchair"),
-        "queues.need.blind": ("시각 장애", "blind"),
-        "queues.need.low-vision": ("저시력", "low vision"),
-        "queues.need.deaf": ("청각 장애", "deaf"),
-        "queues.need.sign-language": ("수어 통역", "sign language"),
-        "queues.need.easy-read": ("쉬운 말", "easy read"),
-        "queues.need.elderly": ("어르신", "elderly"),
-        "queues.need.cognitive": ("인지 지원", "cognitive support"),
-        "queues.need.other": ("기타 도움", "other help"),
-        "queues.action.recall": ("다시 부르기", "Recall"),
-        "queues.action.no-show": ("오지 않음으로 처리", "Mark as no-show"),
-        "queues.action.start": ("상담 시작", "Start consultation"),
-        "queues.action.hold": ("상담 보류", "Hold"),
-        "queues.action.resume": ("상담 다시 시작", "Resume"),
-        "queues.action.transfer": ("이관하기", "Transfer"),
-        "queues.action.finish": ("상담 끝내기", "Finish consultation"),
-        "queues.actions": ("번호 처리", "Ticket actions"),
-        "queues.transfer.label": ("이관할 서비스", "Transfer to service"),
-        "queues.transfer.choose": ("서비스를 고르세요", "Choose a service"),
-        "queues.finish.note": ("마무리 메모", "Closing note"),
-        "queues.finish.hint": (
-            "상담한 내용과 안내한 것을 적으세요. 적지 않아도 됩니다.",
-            "What was discussed and advised. You may leave it empty.",
-        ),
-        "queues.done.call-next": ("{number}번을 불렀습니다.", "Called {number}."),
-        "queues.done.recall": ("{number}번을 다시 불렀습니다.", "Recalled {number}."),
-        "queues.done.no-show": ("{number}번을 오지 않음으로 처리했습니다.", "{number} is marked as a no-show."),
-        "queues.done.start": ("{number}번 상담을 시작했습니다.", "Consultation with {number} started."),
-        "queues.done.hold": ("{number}번 상담을 보류했습니다.", "Consultation with {number} is on hold."),
-        "queues.done.resume": ("{number}번 상담을 다시 시작했습니다.", "Consultation with {number} resumed."),
-        "queues.done.transfer": ("{number}번을 '{service}'(으)로 이관했습니다.", "{number} moved to '{service}'."),
-        "queues.done.finish": ("{number}번 상담을 끝냈습니다.", "Consultation with {number} finished."),
-        "queues.done.message": ("메시지를 보냈습니다.", "Message sent."),
-        "queues.error": ("할 수 없습니다.", "That did not work."),
-        "queues.error.busy": (
-            "이 창구는 이미 다른 번호를 응대하고 있습니다.",
-            "This counter is already serving another ticket.",
-        ),
-        "queues.error.elsewhere": (
-            "{number}번은 지금 이 창구의 번호가 아닙니다.",
-            "{number} is not at this counter any more.",
-        ),
-        "queues.error.empty": ("보낼 메시지를 입력하세요.", "Type a message to send."),
-        "queues.error.too_long": ("{max}자까지 쓸 수 있습니다.", "Use at most {max} characters."),
-        "queues.error.no_service": ("이관할 서비스를 고르세요.", "Choose the service to transfer to."),
-        "queues.chat.title": ("대화", "Conversation"),
-        "queues.chat.none": (
-            "응대 중인 번호가 생기면 여기에서 대화합니다.",
-            "The conversation appears here when the counter serves a ticket.",
-        ),
-        "queues.chat.empty": ("아직 메시지가 없습니다.", "No messages yet."),
-        "queues.chat.citizen": ("시민", "Citizen"),
-        "queues.chat.staff": ("상담원 {name}", "Counselor {name}"),
-        "queues.chat.quick": ("빠른 답", "quick reply"),
-        "queues.chat.voice": ("음성 메모", "Voice memo"),
-        "queues.chat.voice_at": ("{time} 시민 음성 메모", "Citizen's voice memo at {time}"),
-        "queues.chat.download": ("음성 메모 내려받기", "Download the voice memo"),
-        "queues.chat.message": ("보낼 메시지", "Message"),
-        "queues.chat.send": ("보내기", "Send"),
-        "queues.recent.title": ("최근 끝난 번호", "Recently closed"),
-        "queues.recent.none": (
-            "최근 12시간 동안 이 창구에서 끝난 번호가 없습니다.",
-            "Nothing was closed at this counter in the last 12 hours.",
-        ),
-        "queues.recent.rating": ("평가: 5점 만점에 {rating}점", "Rating: {rating} of 5"),
-        "queues.recent.no_rating": ("아직 평가하지 않았습니다.", "Not rated yet."),
-        "queues.recent.note": ("메모: {note}", "Note: {note}"),
-        "queues.announce.ticket": ("지금 번호 {number}: {status}", "Current ticket {number}: {status}"),
-        "queues.announce.none": ("이 창구에서 응대 중인 번호가 없습니다.", "No ticket at this counter."),
-    }
-)
 
 
 class RefusedError(Exception):

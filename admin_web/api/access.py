@@ -13,13 +13,13 @@ from ..models import Role, Ticket
 from ..services.auth import Principal, principal_for_token
 
 
-def bearer_principal() -> Principal:
+def bearer_principal(*, staff_first: bool = False) -> Principal:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("missing token: send 'Authorization: Bearer <token>'")
     with read_session(current_app.extensions["madang"]["engine"]) as session:
-        return principal_for_token(session, token.strip())
+        return principal_for_token(session, token.strip(), staff_first=staff_first)
 
 
 def requires(*, kiosk: bool = False, roles: tuple[Role, ...] = ()) -> Callable:
@@ -28,7 +28,7 @@ def requires(*, kiosk: bool = False, roles: tuple[Role, ...] = ()) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):
-            principal = bearer_principal()
+            principal = bearer_principal(staff_first=not kiosk)
             allowed = (principal.kind == "kiosk" and kiosk) or (principal.kind == "staff" and principal.role in roles)
             if not allowed:
                 raise Forbidden(f"a {principal.role or principal.kind} token may not do this")

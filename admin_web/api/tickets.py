@@ -29,13 +29,14 @@ def _engine():
 
 def ticket_public(session, ticket: Ticket) -> dict:
     counter = session.get(Counter, ticket.counter_id) if ticket.counter_id else None
+    place = position(session, ticket)
     return {
         "id": ticket.id,
         "number": ticket.number,
         "service_id": ticket.service_id,
         "status": ticket.status.value,
-        "position": position(session, ticket),
-        "estimated_wait_s": estimated_wait_seconds(session, ticket),
+        "position": place,
+        "estimated_wait_s": estimated_wait_seconds(session, ticket, place),
         "lang": ticket.lang,
         "needs": json.loads(ticket.needs),
         "counter": counter.name if counter else None,

@@ -63,8 +63,10 @@ def average_service_seconds(session: Session, service_id: str) -> float:
     return (service.average_minutes if service else 10) * 60.0
 
 
-def estimated_wait_seconds(session: Session, ticket: Ticket) -> int | None:
-    place = position(session, ticket)
+def estimated_wait_seconds(session: Session, ticket: Ticket, place: int | None = -1) -> int | None:
+    """``place`` is the ticket's position when the caller already has it (-1: look it up)."""
+    if place == -1:
+        place = position(session, ticket)
     if place is None:
         return None
     counters = session.exec(

@@ -42,11 +42,3 @@ def _http_error(error: HTTPException):
     if request.path.startswith("/api/"):
         return error_response((error.name or "error").lower().replace(" ", "_"), error.description or "", status)
     return render_template("error.html", message=error.description), status
-
-
-def settings_of(app: Flask) -> Settings:
-    return app.extensions["madang"]["settings"]
-
-
-def engine_of(app: Flask) -> Engine:
-    return app.extensions["madang"]["engine"]

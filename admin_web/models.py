@@ -5,11 +5,13 @@ Times are timezone-aware UTC (``utcnow()``) on every engine.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 
 from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
+
+SEOUL = timezone(timedelta(hours=9), "KST")  # Korea has no daylight saving time
 
 
 def utcnow() -> datetime:

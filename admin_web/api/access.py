@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import current_app, g, request
+from flask import g, request
 
+from ..context import engine
 from ..db import read_session
 from ..errors import Forbidden, NotFound, Unauthorized
 from ..models import Role, Ticket
@@ -18,7 +19,7 @@ def bearer_principal(*, staff_first: bool = False) -> Principal:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("missing token: send 'Authorization: Bearer <token>'")
-    with read_session(current_app.extensions["madang"]["engine"]) as session:
+    with read_session(engine()) as session:
         return principal_for_token(session, token.strip(), staff_first=staff_first)
 
 

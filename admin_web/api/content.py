@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, jsonify, request
 
+from ..context import engine
 from ..db import read_session
 from ..errors import NotFound
 from ..models import Role
@@ -12,14 +13,10 @@ from . import api
 from .access import requires
 
 
-def _engine():
-    return current_app.extensions["madang"]["engine"]
-
-
 @api.get("/content/manifest")
 @requires(kiosk=True, roles=(Role.admin, Role.editor))
 def manifest():
-    with read_session(_engine()) as session:
+    with read_session(engine()) as session:
         version = content_store.current_version(session)
         if version is None:
             raise NotFound("no content has been published yet: run 'madang admin init' or publish in the staff web")
@@ -35,7 +32,7 @@ def manifest():
 @api.get("/content/files/<sha256>")
 @requires(kiosk=True, roles=(Role.admin, Role.editor))
 def content_file(sha256: str):
-    with read_session(_engine()) as session:
+    with read_session(engine()) as session:
         blob = content_store.blob(session, sha256)
         return Response(
             blob.data,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, jsonify
+from flask import g, jsonify
 
+from ..context import engine
 from ..db import write_session
 from ..errors import NotFound
 from ..models import Role
@@ -17,16 +18,12 @@ STAFF = (Role.counselor, Role.admin)
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database
 
 
-def _engine():
-    return current_app.extensions["madang"]["engine"]
-
-
 @api.post("/counters/<int:counter_id>/call-next")
 @requires(roles=STAFF)
 def call_next(counter_id: int):
     if counter_id > MAX_ID:
         raise NotFound(f"no counter with id {counter_id}")
-    with write_session(_engine()) as session:
+    with write_session(engine()) as session:
         ticket = queue.call_next(session, counter_id=counter_id, actor=g.principal.name)
         if ticket is None:
             return "", 204
@@ -45,7 +42,7 @@ ACTIONS = {
 @api.post("/tickets/<ticket_id>/<any(recall, 'no-show', start, hold, resume):action>")
 @requires(roles=STAFF)
 def ticket_action(ticket_id: str, action: str):
-    with write_session(_engine()) as session:
+    with write_session(engine()) as session:
         ticket = ACTIONS[action](session, ticket_id=ticket_id, actor=g.principal.name)
         return jsonify(ticket_public(session, ticket))
 
@@ -54,7 +51,7 @@ def ticket_action(ticket_id: str, action: str):
 @requires(roles=STAFF)
 def finish(ticket_id: str):
     body = parse_body(FinishCreate)
-    with write_session(_engine()) as session:
+    with write_session(engine()) as session:
         ticket = queue.finish(session, ticket_id=ticket_id, actor=g.principal.name, note=body.note)
         return jsonify(ticket_public(session, ticket))
 
@@ -63,6 +60,6 @@ def finish(ticket_id: str):
 @requires(roles=STAFF)
 def transfer(ticket_id: str):
     body = parse_body(TransferCreate)
-    with write_session(_engine()) as session:
+    with write_session(engine()) as session:
         ticket = queue.transfer(session, ticket_id=ticket_id, service_id=body.service_id, actor=g.principal.name)
         return jsonify(ticket_public(session, ticket))

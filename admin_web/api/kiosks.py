@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, jsonify
+from flask import g, jsonify
 
+from ..context import engine
 from ..db import write_session
 from ..models import iso
 from ..services.kiosks import heartbeat as record_heartbeat
@@ -16,7 +17,7 @@ from .schemas import Heartbeat, parse_body
 @requires(kiosk=True)
 def heartbeat():
     body = parse_body(Heartbeat)
-    with write_session(current_app.extensions["madang"]["engine"]) as session:
+    with write_session(engine()) as session:
         kiosk = record_heartbeat(
             session,
             kiosk_id=g.principal.kiosk_id,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 
-from flask import Response, current_app, g, jsonify, request, url_for
+from flask import Response, g, jsonify, request, url_for
 from sqlalchemy.exc import IntegrityError
 
+from ..context import engine
+from ..context import settings as current_settings
 from ..db import read_session, write_session
 from ..errors import ApiError, Invalid
 from ..models import Counter, Message, Role, Ticket, iso
@@ -21,10 +23,6 @@ from .schemas import MessageCreate, RatingCreate, TicketCreate, parse_body
 STAFF = (Role.counselor, Role.admin)
 EVENT_ID = re.compile(r"[0-9]{1,10}")  # ASCII digits
 MAX_EVENT_ID = 2**31 - 1  # event ids are 32-bit integers in every database
-
-
-def _engine():
-    return current_app.extensions["madang"]["engine"]
 
 
 def ticket_public(session, ticket: Ticket) -> dict:
@@ -61,7 +59,7 @@ def create_ticket():
         raise Invalid("the Idempotency-Key header may hold only printable characters")
     body = parse_body(TicketCreate)
     try:
-        with write_session(_engine()) as session:
+        with write_session(engine()) as session:
             ticket, created = queue.issue_ticket(
                 session,
                 service_id=body.service_id,
@@ -73,7 +71,7 @@ def create_ticket():
             )
             payload = ticket_public(session, ticket)
     except IntegrityError:  # the same key raced in from a retry: answer with the ticket that won
-        with read_session(_engine()) as session:
+        with read_session(engine()) as session:
             ticket, created = queue.issue_ticket(
                 session, service_id=body.service_id, kiosk_id=g.principal.kiosk_id, idempotency_key=key
             )
@@ -87,7 +85,7 @@ def create_ticket():
 @api.get("/tickets/<ticket_id>")
 @requires(kiosk=True, roles=STAFF)
 def get_ticket(ticket_id: str):
-    with read_session(_engine()) as session:
+    with read_session(engine()) as session:
         ticket = queue.get_ticket(session, ticket_id)
         check_ticket_access(ticket)
         return jsonify(ticket_public(session, ticket))
@@ -96,7 +94,7 @@ def get_ticket(ticket_id: str):
 @api.post("/tickets/<ticket_id>/cancel")
 @requires(kiosk=True)
 def cancel_ticket(ticket_id: str):
-    with write_session(_engine()) as session:
+    with write_session(engine()) as session:
         check_ticket_access(queue.get_ticket(session, ticket_id))
         ticket = queue.cancel(session, ticket_id=ticket_id, actor=g.principal.name)
         return jsonify(ticket_public(session, ticket))
@@ -106,7 +104,7 @@ def cancel_ticket(ticket_id: str):
 @requires(kiosk=True)
 def rate_ticket(ticket_id: str):
     body = parse_body(RatingCreate)
-    with write_session(_engine()) as session:
+    with write_session(engine()) as session:
         check_ticket_access(queue.get_ticket(session, ticket_id))
         ticket = queue.rate(session, ticket_id=ticket_id, rating=body.rating)
         return jsonify(ticket_public(session, ticket))
@@ -118,10 +116,10 @@ def ticket_events(ticket_id: str):
     last = request.headers.get("Last-Event-ID") or request.args.get("last_event_id") or "0"
     if not EVENT_ID.fullmatch(last) or int(last) > MAX_EVENT_ID:
         raise Invalid("Last-Event-ID must be the id of an event already received (a whole number)")
-    with read_session(_engine()) as session:
+    with read_session(engine()) as session:
         check_ticket_access(queue.get_ticket(session, ticket_id))
-    settings = current_app.extensions["madang"]["settings"]
-    stream = event_stream(_engine(), ticket_id, int(last), settings)
+    settings = current_settings()
+    stream = event_stream(engine(), ticket_id, int(last), settings)
     return Response(
         stream, mimetype="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     )
@@ -145,7 +143,7 @@ def message_public(message: Message) -> dict:
 @api.get("/tickets/<ticket_id>/messages")
 @requires(kiosk=True, roles=STAFF)
 def list_messages(ticket_id: str):
-    with read_session(_engine()) as session:
+    with read_session(engine()) as session:
         check_ticket_access(queue.get_ticket(session, ticket_id))
         return jsonify([message_public(m) for m in chat.messages(session, ticket_id=ticket_id)])
 
@@ -155,7 +153,7 @@ def list_messages(ticket_id: str):
 def post_message(ticket_id: str):
     body = parse_body(MessageCreate)
     sender = "citizen" if g.principal.kind == "kiosk" else "staff"
-    with write_session(_engine()) as session:
+    with write_session(engine()) as session:
         check_ticket_access(queue.get_ticket(session, ticket_id))
         message = chat.post(
             session, ticket_id=ticket_id, sender=sender, author=g.principal.name, kind=body.kind, text=body.text
@@ -169,7 +167,7 @@ def post_message(ticket_id: str):
 def upload_audio(ticket_id: str):
     """A voice memo from the citizen: the raw audio as the body (audio/wav, audio/ogg or audio/webm)."""
     content_type = (request.mimetype or "").lower()
-    with write_session(_engine()) as session:
+    with write_session(engine()) as session:
         check_ticket_access(queue.get_ticket(session, ticket_id))
         message = chat.post_audio(
             session,
@@ -185,7 +183,7 @@ def upload_audio(ticket_id: str):
 @api.get("/tickets/<ticket_id>/audio/<audio_id>")
 @requires(kiosk=True, roles=STAFF)
 def get_audio(ticket_id: str, audio_id: str):
-    with read_session(_engine()) as session:
+    with read_session(engine()) as session:
         check_ticket_access(queue.get_ticket(session, ticket_id))
         clip = chat.audio(session, ticket_id=ticket_id, audio_id=audio_id)
         return Response(clip.data, mimetype=clip.content_type, headers={"Cache-Control": "private, max-age=3600"})

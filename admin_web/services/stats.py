@@ -20,13 +20,12 @@ import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
-from ..models import Kiosk, QueueService, Ticket, TicketPeriod, TicketStatus
+from ..models import SEOUL, Kiosk, QueueService, Ticket, TicketPeriod, TicketStatus
 
-SEOUL = timezone(timedelta(hours=9), "KST")
 NO_NEED = "none"
 NO_KIOSK = ""  # tickets issued by staff rather than at a kiosk
 MAX_DAYS = 366

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
+from flask import Blueprint, abort, g, redirect, request, session, url_for
 
+from ..context import engine
 from ..db import read_session, write_session
 from ..i18n import LANGUAGES, translate
 from ..models import Role, StaffUser
@@ -15,14 +16,6 @@ from ..services import audit
 staff = Blueprint(
     "staff", __name__, template_folder="../templates", static_folder="../static", static_url_path="/static"
 )
-
-
-def engine():
-    return current_app.extensions["madang"]["engine"]
-
-
-def settings():
-    return current_app.extensions["madang"]["settings"]
 
 
 def lang() -> str:

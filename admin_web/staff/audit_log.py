@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from flask import render_template, request
 
+from ..context import engine
 from ..db import read_session
 from ..i18n import add_texts
 from ..models import AuditEntry, Role, iso
 from ..services.audit_search import PAGE, actors_and_actions, search
 from ..services.stats import local_time
-from . import add_to_menu, engine, login_required, staff
+from . import add_to_menu, login_required, staff
 
 add_texts(
     {

@@ -6,12 +6,13 @@ from urllib.parse import urlparse
 
 from flask import g, redirect, render_template, request, session, url_for
 
+from ..context import engine, settings
 from ..db import write_session
 from ..errors import TooManyRequests, Unauthorized
 from ..i18n import LANGUAGES
 from ..services import audit
 from ..services.auth import login as check_login
-from . import audited, engine, settings, staff
+from . import audited, staff
 
 
 def _safe_next(target: str | None) -> str:

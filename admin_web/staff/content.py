@@ -5,15 +5,16 @@ Editing one item and its preview are in ``content_items``; versions and rolling 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 from flask import flash, g, redirect, render_template, request, url_for
 
+from ..context import engine
 from ..db import read_session, write_session
 from ..i18n import add_texts
-from ..models import ContentVersion, Role
+from ..models import SEOUL, ContentVersion, Role
 from ..services import audit, content_review, content_store
-from . import add_to_menu, engine, login_required, staff
+from . import add_to_menu, login_required, staff
 from .content_texts import TEXTS
 
 add_texts(TEXTS)
@@ -21,7 +22,6 @@ add_to_menu("staff.content", "nav.content", Role.editor, Role.admin)
 
 EDITORS = (Role.editor, Role.admin)
 NOTE_LIMIT = 300
-SEOUL = timezone(timedelta(hours=9), "KST")
 
 
 def record(db, action: str, target: str, **detail) -> None:

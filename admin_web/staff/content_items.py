@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
+from ..context import engine
 from ..db import write_session
 from ..errors import NotFound
 from ..services import content_edit, content_fields, content_preview, content_review
-from . import engine, login_required, staff
+from . import login_required, staff
 from .content import EDITORS, load_draft, record
 
 KINDS = set(content_review.KIND_ORDER)

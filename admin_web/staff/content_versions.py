@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
+from ..context import engine
 from ..db import read_session, write_session
 from ..models import ContentVersion
 from ..services import content_store
-from . import engine, login_required, staff
+from . import login_required, staff
 from .content import EDITORS, record
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import abort, flash, get_flashed_messages, make_response, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
+from ..context import engine
 from ..db import read_session, write_session
 from ..errors import Conflict, NotFound
 from ..i18n import add_texts, translate
@@ -15,7 +16,7 @@ from ..models import DeviceKind, Kiosk, Role, iso, utcnow
 from ..services.content_store import current_version
 from ..services.kiosks import get_kiosk, is_silent, list_kiosks, register_kiosk, revoke_kiosk
 from ..services.stats import local_time
-from . import add_to_menu, audited, engine, lang, login_required, staff
+from . import add_to_menu, audited, lang, login_required, staff
 
 add_texts(
     {

@@ -11,7 +11,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 from flask import Response, abort, flash, g, get_flashed_messages, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -19,24 +19,22 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from ..context import engine, settings
 from ..db import read_session, write_session
 from ..errors import ApiError, Conflict, NotFound
 from ..i18n import translate
-from ..models import Counter, Message, QueueService, Role, Ticket, TicketStatus, iso
+from ..models import SEOUL, Counter, Message, QueueService, Role, Ticket, TicketStatus, iso
 from ..services import chat, queue
 from . import (
     add_to_menu,
     audited,
-    engine,
     lang,
     login_required,
     queue_texts,  # noqa: F401  (registers the texts)
-    settings,
     staff,
 )
 
 STAFF = (Role.counselor, Role.admin)
-SEOUL = timezone(timedelta(hours=9), "KST")
 POLL_SECONDS = 0.2  # how often the stream looks for a new ticket event
 FULL_CHECK_SECONDS = 2.0  # ratings leave no ticket event: look at the whole counter this often
 KEEPALIVE_SECONDS = 15.0

@@ -9,11 +9,12 @@ from datetime import date, timedelta
 
 from flask import Response, render_template, request, url_for
 
+from ..context import engine
 from ..db import read_session
 from ..i18n import TEXTS, add_texts, translate
 from ..models import Role
 from ..services.stats import MAX_DAYS, NO_KIOSK, Figures, Report, build_report, seoul_today
-from . import add_to_menu, engine, lang, login_required, staff
+from . import add_to_menu, lang, login_required, staff
 
 add_texts(
     {

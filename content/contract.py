@@ -28,6 +28,13 @@ REQUIRED_SCREENS = (
     "help",
     "offline",
     "session:warning",
+    "kiosk",
+    "document",
+    "tax",
+    "faq",
+    "proposal",
+    "proposal:receipt",
+    "callback",
 )
 # Commands the kiosk needs, by phrase set.
 REQUIRED_COMMANDS = {
@@ -48,4 +55,15 @@ REQUIRED_COMMANDS = {
     "answers": ("yes", "no"),
     "actions": ("consult", "request-document", "propose"),
     "session": ("more-time", "finish"),
+    "settings": (
+        "text-size",
+        "high-contrast",
+        "easy-mode",
+        "low-position",
+        "speech-rate",
+        "volume",
+        "captions",
+        "voice-guidance",
+    ),
+    "digits": tuple(f"digit-{digit}" for digit in range(10)),
 }

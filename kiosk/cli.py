@@ -10,6 +10,7 @@ import click
 SUBCOMMANDS = {
     "admin": "madang.admin_web.cli:admin",
     "content": "madang.content.cli:content",
+    "kiosk": "madang.kiosk.kiosk_cli:kiosk",
 }
 
 

@@ -87,7 +87,7 @@ def test_minimal_pack_is_valid(monkeypatch):
     assert result.exit_code == 0, result.stdout
     assert result.stdout.strip() == (
         "tests/data/minimal: valid: pack 'minimal' version 1: 2 services, 1 space,"
-        " 1 landmark, 1 tax, 10 screens, 4 phrase sets"
+        " 1 landmark, 1 tax, 17 screens, 6 phrase sets"
     )
 
 

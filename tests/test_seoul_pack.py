@@ -32,7 +32,7 @@ def test_validate_prints_a_clean_one_line_summary():
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines() == [
         "content: valid: pack 'seoul' version 2026.11.1: 10 services, 1 space, 4 landmarks, 1 event,"
-        " 8 documents, 6 taxes, 25 FAQs, 10 screens, 5 phrase sets"
+        " 8 documents, 6 taxes, 25 FAQs, 17 screens, 6 phrase sets"
     ]
 
 

@@ -1,0 +1,466 @@
+"""The kiosk: one object that takes input events (touch, keypad, text, speech, time) and returns output events.
+
+It holds the page stack, the profile, focus and the session. Views (headless JSON, terminal, GL, XR) read
+the laid-out screen it produces; inputs from every modality become the same activations.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from madang.content.loader import ContentPack
+
+from .display import Display
+from .flows.base import Context, Outcome, Page
+from .flows.help import HelpPage
+from .flows.home import HomePage
+from .flows.settings import SettingsPage
+from .focus import focus_ring, moved
+from .layout import PAGE_NEXT, PAGE_PREVIOUS, PAGE_STATUS, PagingLabels, lay_out
+from .model import Element, LaidOutScreen, Role, Screen, Zone
+from .profile import Profile
+from .protocol import Audio, Headset, InputEvent, Key, Presence, ProtocolError, Quit, TextInput, Tick, Touch, Utterance
+from .services import KioskServices
+from .session import SessionClock
+from .speech import reading, spoken
+from .texts import UiTexts
+from .views import screen_event, ticket_event
+from .voice_match import match
+
+BAR = ("home", "back", "help", "settings", "call-staff")
+PRESENTATION_COMMANDS = ("repeat", "slower", "faster", "louder", "softer", "bigger-text")
+GLOBAL_COMMANDS = ("help", "home", "back", "call-staff", "settings", "language", *PRESENTATION_COMMANDS)
+ANSWERS = ("yes", "no")
+CALLBACK_RETRY_S = 30.0
+
+
+class Kiosk:
+    def __init__(
+        self,
+        pack: ContentPack,
+        services: KioskServices,
+        *,
+        display: Display | None = None,
+        now: datetime,
+        session: SessionClock | None = None,
+    ) -> None:
+        self.pack = pack
+        self.ui = UiTexts(pack)
+        self.services = services
+        self.display = display or Display()
+        self.now = now
+        self.session = session or SessionClock()
+        self.profile = Profile()
+        self.headset = False
+        self.stack: list[Page] = [HomePage()]
+        self.page_index = 0
+        self.focus: str | None = None
+        self.pending: Element | None = None  # an option heard by voice, waiting for yes or no
+        self.last_spoken: list[str] = []
+        self.since_callbacks = 0.0
+        self.out: list[dict] = []
+        self._last_screen: dict | None = None
+        self._last_ticket: dict | None = None
+        self.laid_out = self._lay_out()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def page(self) -> Page:
+        return self.stack[-1]
+
+    def context(self) -> Context:
+        return Context(self.pack, self.ui, self.profile, self.now, self.services)
+
+    @property
+    def lang(self) -> str:
+        return self.profile.lang
+
+    def screen(self) -> Screen:
+        ctx = self.context()
+        elements = self.page.elements(ctx)
+        if self.pending is not None:
+            question = self.ui.text("kiosk", "confirm-choice", self.lang, choice=self.pending.label)
+            confirm = [Element("voice-confirm", Role.status, question), *self._answers()]
+            elements = confirm + [element for element in elements if element.id not in ANSWERS]
+        if self.session.warned:
+            return self._warning_screen()
+        return Screen(
+            self.page.screen_id, self.lang, self.page.title(ctx), self.page.prompt(ctx), (*elements, *self._bar())
+        )
+
+    def _answers(self) -> list[Element]:
+        return [self._command(answer) for answer in ANSWERS]
+
+    def _command(self, command_id: str, zone: Zone = Zone.body) -> Element:
+        command = self.ui.command(command_id, self.lang)
+        return Element(command_id, Role.button, command.label, voice=command.voice, zone=zone)
+
+    def _bar(self) -> list[Element]:
+        bar = [self._command(command, Zone.bar) for command in BAR]
+        if self.page.screen_id == "home":
+            other = "en" if self.lang == "ko" else "ko"
+            bar.append(self._command("language", Zone.bar).with_(lang=other))
+        return bar
+
+    def _warning_screen(self) -> Screen:
+        seconds = self.session.seconds_left
+        prompt = self.ui.prompt("session:warning", self.lang, seconds=seconds)
+        elements = (
+            Element("countdown", Role.status, prompt),
+            self._command("more-time"),
+            self._command("finish"),
+            *self._bar(),
+        )
+        return Screen("session:warning", self.lang, self.ui.title("session:warning", self.lang), prompt, elements)
+
+    def _lay_out(self) -> LaidOutScreen:
+        labels = PagingLabels(
+            self.ui.text("kiosk", "page-previous", self.lang),
+            self.ui.text("kiosk", "page-next", self.lang),
+            self.ui.text("kiosk", "page-of", self.lang),
+        )
+        laid_out = lay_out(self.screen(), self.profile, self.display, labels, self.page_index)
+        self.page_index = laid_out.page
+        return laid_out
+
+    # ------------------------------------------------------------------ output
+    def say(self, *lines: str) -> None:
+        lines = tuple(line for line in lines if line)
+        for line in lines:
+            self.out.append({"type": "speech", "text": line, "lang": self.lang, "rate": self.profile.spoken_rate})
+            self.out.append({"type": "caption", "text": line})
+        if lines:
+            self.last_spoken = list(lines)
+
+    def _announce_screen(self) -> None:
+        """On arriving at a screen: its title and prompt; with voice guidance, everything in reading order."""
+        screen = self.laid_out.screen
+        lines = [screen.title]
+        if screen.prompt and screen.prompt != screen.title:
+            lines.append(screen.prompt)
+        if self.profile.voice_guidance:
+            shown = [placed.element for placed in self.laid_out.visible if placed.element.id != "title"]
+            lines += [line for line in reading(shown, self.ui, self.lang, private=self.headset) if line not in lines]
+        self.say(*lines)
+
+    def _flush(self) -> list[dict]:
+        self.laid_out = self._lay_out()
+        events = self.out
+        self.out = []
+        screen = screen_event(self.laid_out, self.profile, self.display, self.focus)
+        if screen != self._last_screen:
+            events.insert(0, screen)
+            self._last_screen = screen
+        live = getattr(self.page, "live", None)
+        ticket = ticket_event(live.ticket) if live is not None else None
+        if ticket is not None and ticket != self._last_ticket:
+            events.append(ticket)
+            self._last_ticket = ticket
+        return events
+
+    # ------------------------------------------------------------------ input
+    def start(self) -> list[dict]:
+        """The first screen, before anyone uses the kiosk."""
+        return self._flush()
+
+    def handle(self, event: InputEvent) -> list[dict]:
+        if isinstance(event, Tick):
+            self._tick(event.seconds)
+            return self._flush()
+        if isinstance(event, Headset):
+            self._headset(event.plugged)
+            return self._flush()
+        if isinstance(event, Quit):
+            return []
+        self._activity()
+        if isinstance(event, Presence):
+            pass
+        elif isinstance(event, Touch):
+            self._touch(event.target)
+        elif isinstance(event, Key):
+            self._key(event.key)
+        elif isinstance(event, TextInput):
+            self._text(event.text)
+        elif isinstance(event, Utterance):
+            self._utterance(event.text)
+        elif isinstance(event, Audio):
+            self._audio(event.path)
+        return self._flush()
+
+    def error(self, error: ProtocolError) -> list[dict]:
+        return [error.event(), *self._flush()]
+
+    def _activity(self) -> None:
+        if not self.session.active:
+            self.session.start()
+            self.out.append({"type": "session", "event": "started"})
+            self.say(self.ui.text("home", "welcome", self.lang))
+            self._announce_screen()
+        elif self.session.touch():
+            self.out.append({"type": "session", "event": "extended"})
+            self.say(self.ui.text("kiosk", "more-time-given", self.lang))
+
+    def _touch(self, target: str) -> None:
+        placed = self.laid_out.placed(target)
+        if placed is None and self.laid_out.page_of(target) is not None:
+            raise ProtocolError("not_visible", f"{target!r} is on another page of this screen: turn the page first")
+        if placed is None:
+            raise ProtocolError("unknown_target", f"no element {target!r} on screen {self.laid_out.screen.id!r}")
+        if not placed.element.actionable:
+            raise ProtocolError("not_actionable", f"{target!r} is a {placed.element.role} and cannot be activated")
+        self.focus = target if placed.element.zone is Zone.body else self.focus
+        self.activate(target)
+
+    def _key(self, key: str) -> None:
+        if key in ("up", "down"):
+            self._move_focus(1 if key == "down" else -1)
+        elif key in ("left", "right"):
+            steps = 1 if key == "right" else -1
+            outcome = self.page.adjust(self.focus, steps, self.context()) if self.focus else None
+            if outcome is not None:
+                self._apply(outcome)
+            else:
+                self._move_focus(steps)
+        elif key == "enter":
+            if self.focus is None or self.laid_out.page_of(self.focus) is None:
+                self._move_focus(1)
+            else:
+                self.activate(self.focus)
+        elif key in ("back", "home", "help"):
+            self.activate(key)
+        elif key in ("volume-up", "volume-down"):
+            self._step("volume", 1 if key == "volume-up" else -1, "volume")
+
+    def _move_focus(self, steps: int) -> None:
+        self.focus = moved(focus_ring(self.laid_out), self.focus, steps)
+        if self.focus is None:
+            return
+        page = self.laid_out.page_of(self.focus)
+        if page is not None and self.laid_out.placed(self.focus) is None:
+            self.page_index = page
+            self.laid_out = self._lay_out()
+        placed = self.laid_out.placed(self.focus)
+        if placed is not None:
+            self.say(spoken(placed.element, self.ui, self.lang, private=self.headset))
+
+    def _text(self, value: str) -> None:
+        target = self._input_target()
+        outcome = self.page.enter_text(target, value, self.context())
+        if outcome is None:
+            raise ProtocolError("no_input", f"{target!r} does not take typed text")
+        outcome.focus = outcome.focus or target  # the field typed into is shown and focused
+        self._apply(outcome)
+        typed = self.screen().element(target)
+        if typed is not None:
+            self.say(spoken(typed, self.ui, self.lang, private=self.headset))
+
+    def _input_target(self) -> str:
+        inputs = [e.id for e in self.laid_out.screen.elements if e.role is Role.input and e.enabled]
+        if self.focus in inputs:
+            return self.focus
+        if len(inputs) == 1:
+            return inputs[0]
+        if not inputs:
+            raise ProtocolError("no_input", f"screen {self.laid_out.screen.id!r} has no text field")
+        raise ProtocolError("no_input", "this screen has several text fields: focus one first (keypad or touch)")
+
+    def _audio(self, path: str) -> None:
+        if not Path(path).is_file():
+            raise ProtocolError("bad_audio", f"no audio file at {path}: give the path of a WAV file")
+        outcome = self.page.audio(path, self.context())
+        if outcome is None:
+            raise ProtocolError(
+                "voice_unavailable",
+                'speech recognition from audio is not available yet: send {"type":"utterance"} instead; '
+                "audio is taken here only as a voice memo, after 'record'",
+            )
+        self._apply(outcome)
+
+    # ------------------------------------------------------------------ voice
+    def _utterance(self, heard: str) -> None:
+        screen = self.laid_out.screen
+        candidates = [(e.id, e.voice) for e in screen.elements if e.actionable and e.voice]
+        # every page of the screen is heard, not only the one shown
+        for page in self.laid_out.pages:
+            candidates += [(p.element.id, p.element.voice) for p in page if p.element.actionable and p.element.voice]
+        candidates += [(c, self.ui.command(c, self.lang).voice) for c in GLOBAL_COMMANDS if not screen.element(c)]
+        if self.pending is not None or self.page.is_question:
+            candidates += [(a, self.ui.command(a, self.lang).voice) for a in ANSWERS if not screen.element(a)]
+        choice = match(heard, candidates)
+        if self.pending is not None:
+            self._answer_pending(choice)
+            return
+        if choice is None:
+            self.say(self.ui.text("kiosk", "not-understood", self.lang))
+            return
+        if choice in PRESENTATION_COMMANDS or (choice in ANSWERS and self.page.is_question):
+            self.activate(choice)
+            return
+        element = screen.element(choice) or self._find_on_pages(choice) or self._command(choice)
+        self.pending = element
+        self.say(self.ui.text("kiosk", "confirm-choice", self.lang, choice=element.label))
+
+    def _find_on_pages(self, element_id: str) -> Element | None:
+        for page in self.laid_out.pages:
+            for placed in page:
+                if placed.element.id == element_id:
+                    return placed.element
+        return None
+
+    def _answer_pending(self, choice: str | None) -> None:
+        pending = self.pending
+        if choice == "yes":
+            self.pending = None
+            self.activate(pending.id)
+        elif choice == "no":
+            self.pending = None
+            self.say(self.ui.text("kiosk", "cancelled", self.lang))
+        else:
+            self.say(self.ui.text("kiosk", "confirm-choice", self.lang, choice=pending.label))
+
+    # ------------------------------------------------------------------ actions
+    def activate(self, element_id: str) -> None:
+        """One action, whatever input asked for it."""
+        if element_id != "voice-confirm" and element_id not in ANSWERS:
+            self.pending = None
+        if self.pending is not None and element_id in ANSWERS:
+            self._answer_pending(element_id)
+            return
+        if self._global(element_id):
+            return
+        outcome = self.page.activate(element_id, self.context())
+        if outcome is not None:
+            self._apply(outcome)
+
+    def _global(self, element_id: str) -> bool:
+        """The actions every screen has; False when ``element_id`` is the page's own."""
+        action = {
+            "home": lambda: self._go(stack=[self.stack[0]]),
+            "back": self._back,
+            "help": lambda: self._go(stack=[*self.stack, HelpPage()]),
+            "settings": lambda: self._go(stack=[*self.stack, SettingsPage()]),
+            "call-staff": self._call_staff,
+            "language": self._switch_language,
+            PAGE_NEXT: lambda: self._turn_page(1),
+            PAGE_PREVIOUS: lambda: self._turn_page(-1),
+            "repeat": lambda: self.say(*self.last_spoken),
+            "slower": lambda: self._step("speech_rate", -1, "slower"),
+            "faster": lambda: self._step("speech_rate", 1, "faster"),
+            "louder": lambda: self._step("volume", 1, "volume"),
+            "softer": lambda: self._step("volume", -1, "volume"),
+            "bigger-text": lambda: self._step("text_scale", 1, "text-size"),
+            "more-time": lambda: None,  # the input itself extended the session
+            "finish": self.end_session,
+        }.get(element_id)
+        if action is None:
+            return False
+        action()
+        return True
+
+    def _back(self) -> None:
+        if self.session.warned or len(self.stack) == 1:
+            self.say(self.ui.text("kiosk", "nothing-here", self.lang))
+        else:
+            self._go(stack=self.stack[:-1])
+
+    def _call_staff(self) -> None:
+        self.services.report_staff_call()
+        self._go(stack=[*self.stack, HelpPage(staff_called=True)])
+
+    def _switch_language(self) -> None:
+        self._set_profile(self.profile.with_lang("en" if self.lang == "ko" else "ko"))
+        self._announce_screen()
+
+    def _turn_page(self, steps: int) -> None:
+        self.page_index += steps
+        self.laid_out = self._lay_out()
+        status = self.laid_out.placed(PAGE_STATUS)
+        if status is not None:
+            self.say(status.element.label)
+
+    def _step(self, setting: str, steps: int, said_as: str) -> None:
+        """A graded setting one step up or down, said back with its new value."""
+        self._set_profile(self.profile.stepped(setting, steps))
+        label = self.ui.command(said_as, self.lang).label
+        self.say(f"{label}: {round(getattr(self.profile, setting) * 100)}%")
+
+    def _apply(self, outcome: Outcome) -> None:
+        if outcome.profile is not None:
+            self._set_profile(outcome.profile)
+        if outcome.end_session:
+            self.end_session()
+            return
+        if outcome.push is not None:
+            self._go(stack=[*self.stack, outcome.push], say=outcome.say)
+        elif outcome.replace is not None:
+            self._go(stack=[*self.stack[:-1], outcome.replace], say=outcome.say)
+        elif outcome.home:
+            self._go(stack=[self.stack[0]], say=outcome.say)
+        elif outcome.back and len(self.stack) > 1:
+            self._go(stack=self.stack[:-1], say=outcome.say)
+        else:
+            self.say(*outcome.say)
+        if outcome.focus is not None:
+            self.laid_out = self._lay_out()
+            self.focus = outcome.focus
+            page = self.laid_out.page_of(outcome.focus)
+            if page is not None and page != self.page_index:
+                self.page_index = page
+                self.laid_out = self._lay_out()
+
+    def _go(self, *, stack: list[Page], say: list[str] | None = None) -> None:
+        self.stack = stack
+        self.page_index = 0
+        self.focus = None
+        self.pending = None
+        self.laid_out = self._lay_out()
+        self.say(*(say or []))
+        self._announce_screen()
+
+    def _set_profile(self, profile: Profile) -> None:
+        self.profile = profile
+        self.laid_out = self._lay_out()
+        if self.focus is not None and self.laid_out.page_of(self.focus) is not None:
+            self.page_index = self.laid_out.page_of(self.focus) or 0
+            self.laid_out = self._lay_out()
+
+    def _headset(self, plugged: bool) -> None:
+        if plugged == self.headset:
+            return
+        self.headset = plugged
+        self.say(self.ui.text("kiosk", "headset-on" if plugged else "headset-off", self.lang))
+
+    # ------------------------------------------------------------------ time
+    def _tick(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+        outcome = self.page.tick(self.context(), seconds)
+        if outcome is not None:
+            self._apply(outcome)
+        self.since_callbacks += seconds
+        if self.since_callbacks >= CALLBACK_RETRY_S:
+            self.since_callbacks = 0.0
+            self.services.deliver_callbacks()
+        due = self.session.advance(seconds, paused=self.page.keeps_session and self.pending is None)
+        if due == "warning":
+            self.out.append({"type": "session", "event": "warning"})
+            self.laid_out = self._lay_out()
+            self.focus = "more-time"
+            self._announce_screen()
+        elif due == "timeout":
+            self.end_session()
+
+    def end_session(self) -> None:
+        """Wipe everything the citizen entered; reset profile and volume; back to the start."""
+        if self.session.active:
+            self.say(self.ui.text("kiosk", "session-ended", self.lang))
+            self.out.append({"type": "session", "event": "ended"})
+        self.session.end()
+        self.profile = Profile()
+        self.stack = [HomePage()]
+        self.page_index = 0
+        self.focus = None
+        self.pending = None
+        self.last_spoken = []
+        self._last_ticket = None
+        self.laid_out = self._lay_out()

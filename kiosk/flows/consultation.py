@@ -1,0 +1,151 @@
+"""The consultation: staff messages shown large and read aloud; replies by touch, text or voice memo; rating."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Element, Role
+from ..server_client import ChatMessage, ServerRefused, ServerUnavailable
+from .base import Context, Outcome, Page, button, command_button, option, text
+from .live import ENDED, LiveTicket
+
+QUICK_REPLIES = ("ok", "repeat", "wait", "thanks")
+SHOWN_MESSAGES = 6
+MAX_MEMO_BYTES = 10 * 1024 * 1024
+
+
+class ConsultationPage(Page):
+    screen_id = "consultation"
+
+    def __init__(self, service_id: str, live: LiveTicket) -> None:
+        self.service_id = service_id
+        self.live = live
+        self.messages: list[ChatMessage] = []
+        self.reply = ""
+        self.recording = False
+        self.rated: int | None = None
+
+    @property
+    def keeps_session(self) -> bool:  # type: ignore[override]
+        """The idle timeout waits while the ticket is open; once it has ended, the session times out as usual."""
+        return self.ticket.status not in ENDED
+
+    @property
+    def ticket(self):
+        return self.live.ticket
+
+    def title(self, ctx: Context) -> str:
+        return ctx.ui.title("consultation", ctx.lang)
+
+    def prompt(self, ctx: Context) -> str:
+        if self.ticket.status == "done":
+            return ctx.ui.text("consultation", "rate", ctx.lang)
+        return ctx.ui.prompt("consultation", ctx.lang)
+
+    def elements(self, ctx: Context) -> list[Element]:
+        ui, lang = ctx.ui, ctx.lang
+        elements = [text("ticket-number", self.ticket.number, Role.heading)]
+        if self.live.stale or self.ticket.status in ENDED:
+            elements.append(text("ticket-status", self.live.status_line(ctx), Role.status))
+        shown = self.messages[-SHOWN_MESSAGES:]
+        if not shown:
+            elements.append(text("no-messages", ui.text("consultation", "no-messages", lang), Role.status))
+        for message in shown:
+            key = "staff-says" if message.sender == "staff" else "citizen-says"
+            elements.append(
+                text(f"message-{message.id}", ui.text("consultation", key, lang, text=message.text), Role.status)
+            )
+        if self.ticket.status == "done":
+            return elements + self._rating(ctx)
+        if self.ticket.status in ENDED:
+            return [*elements, command_button(ctx, "finish")]
+        elements += [
+            button(f"quick:{reply}", ui.text("consultation", f"quick-{reply}", lang)) for reply in QUICK_REPLIES
+        ]
+        reply_label = ui.text("consultation", "reply", lang)
+        elements.append(Element("reply-text", Role.input, reply_label, value=self.reply))
+        elements.append(button("send", ui.text("consultation", "send", lang)))
+        elements.append(button("record-memo", ui.text("consultation", "record", lang), selected=self.recording))
+        elements.append(command_button(ctx, "finish"))
+        return elements
+
+    def _rating(self, ctx: Context) -> list[Element]:
+        elements = [text("rate", ctx.ui.text("consultation", "rate", ctx.lang), Role.heading)]
+        elements += [
+            option(f"rate:{stars}", ctx.ui.text("consultation", "rating", ctx.lang, stars=stars)).with_(
+                selected=self.rated == stars
+            )
+            for stars in range(1, 6)
+        ]
+        return [*elements, command_button(ctx, "finish")]
+
+    def activate(self, element_id: str, ctx: Context) -> Outcome | None:
+        ui, lang = ctx.ui, ctx.lang
+        if element_id.startswith("quick:") and element_id[6:] in QUICK_REPLIES:
+            return self._send(ctx, ui.text("consultation", f"quick-{element_id[6:]}", lang), kind="quick")
+        if element_id == "send" and self.reply.strip():
+            outcome = self._send(ctx, self.reply.strip(), kind="text")
+            if not outcome.say:
+                self.reply = ""
+            return outcome
+        if element_id == "record-memo":
+            self.recording = True
+            return Outcome(say=[ui.text("consultation", "recording", lang)])
+        if element_id.startswith("rate:") and self.ticket.status == "done":
+            return self._rate(ctx, int(element_id[5:]))
+        return None
+
+    def enter_text(self, element_id: str, value: str, ctx: Context) -> Outcome | None:
+        if element_id != "reply-text":
+            return None
+        self.reply = value[:2000]
+        return Outcome()
+
+    def audio(self, path: str, ctx: Context) -> Outcome | None:
+        """A recorded voice memo (a WAV file) while recording: sent to the counsellor as audio."""
+        if not self.recording:
+            return None
+        data = Path(path).read_bytes()[:MAX_MEMO_BYTES]
+        self.recording = False
+        try:
+            self.messages.append(ctx.services.send_audio(self.ticket.id, data))
+        except (ServerUnavailable, ServerRefused):
+            return Outcome(say=[ctx.ui.text("consultation", "not-sent", ctx.lang)])
+        return Outcome(say=[ctx.ui.text("consultation", "memo-sent", ctx.lang)])
+
+    def _send(self, ctx: Context, message: str, *, kind: str) -> Outcome:
+        try:
+            self.messages.append(ctx.services.send_message(self.ticket.id, message, kind=kind))
+        except (ServerUnavailable, ServerRefused):
+            return Outcome(say=[ctx.ui.text("consultation", "not-sent", ctx.lang)])
+        return Outcome()
+
+    def _rate(self, ctx: Context, stars: int) -> Outcome:
+        try:
+            ctx.services.rate(self.ticket.id, stars)
+        except (ServerUnavailable, ServerRefused):
+            return Outcome(say=[ctx.ui.text("consultation", "not-sent", ctx.lang)])
+        self.rated = stars
+        return Outcome(say=[ctx.ui.text("consultation", "rated", ctx.lang)])
+
+    def tick(self, ctx: Context, seconds: float) -> Outcome | None:
+        before = self.ticket.status
+        changed = self.live.poll(ctx, seconds)
+        said: list[str] = []
+        if self.live.polled and not self.live.stale:
+            said += self._new_staff_messages(ctx)
+        if changed and self.ticket.status != before and self.ticket.status == "done":
+            said += [ctx.ui.text("consultation", "finished", ctx.lang), ctx.ui.text("consultation", "rate", ctx.lang)]
+        elif changed and self.live.stale:
+            said.append(self.live.status_line(ctx))
+        return Outcome(say=said) if said or changed else None
+
+    def _new_staff_messages(self, ctx: Context) -> list[str]:
+        try:
+            fresh = ctx.services.messages(self.ticket.id)
+        except (ServerUnavailable, ServerRefused):
+            return []
+        known = {message.id for message in self.messages}
+        new = [message for message in fresh if message.id not in known]
+        self.messages = fresh
+        return [ctx.ui.text("consultation", "staff-says", ctx.lang, text=m.text) for m in new if m.sender == "staff"]

@@ -1,0 +1,223 @@
+"""Lay a semantic screen out on a physical display, in millimetres, for one profile.
+
+Layout happens once, here: the screen and XR renderers draw these boxes and never invent their own.
+The title heads every page; the control bar (home, back, help, settings, call staff) sits at the bottom
+of every page; the body flows over as many pages as it needs, with page buttons when there is more than
+one. In low position everything stays inside the band a wheelchair user reaches.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from .display import Display
+from .model import Box, Element, LaidOutScreen, Placed, Role, Screen, Zone
+from .profile import EASY_MAX_OPTIONS, Profile
+
+MARGIN_MM = 12.0
+GAP_MM = 4.0
+BODY_CAP_MM = 7.5  # capital-letter height of body text at 100%: above the 7.25 mm Korean kiosk minimum
+HEADING_CAP_MM = 10.0
+MIN_TARGET_MM = 20.0  # every control is at least 20 x 20 mm at 100% (the goal is 15 x 15)
+PAD_V_MM = 3.0
+PAD_H_MM = 6.0
+EM_PER_CAP = 1 / 0.7  # a typical sans-serif's cap height is 0.7 em
+LINE_PER_EM = 1.25
+TITLE_MAX_SCALE = 2.0  # the title and the control bar grow to 200%; body text to the full 300%
+BAR_MAX_SCALE = 2.0
+
+PAGE_PREVIOUS = "page-previous"
+PAGE_NEXT = "page-next"
+PAGE_STATUS = "page"
+TITLE = "title"
+
+
+@dataclass(frozen=True)
+class PagingLabels:
+    previous: str
+    next: str
+    page_of: str  # "{page} / {pages}"
+
+
+def text_width_em(text: str) -> float:
+    return sum(
+        0.3 if char == " " else 1.0 if unicodedata.east_asian_width(char) in ("W", "F") else 0.55 for char in text
+    )
+
+
+def wrap(text: str, width_mm: float, em_mm: float) -> list[str]:
+    """Greedy word wrap by estimated glyph widths; a word longer than a line is broken between characters."""
+    limit = width_mm / em_mm
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if text_width_em(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        for char in word:
+            if text_width_em(current + char) > limit and current:
+                lines.append(current)
+                current = ""
+            current += char
+    if current or not lines:
+        lines.append(current)
+    return lines
+
+
+@dataclass(frozen=True)
+class Metrics:
+    cap: float
+
+    @property
+    def em(self) -> float:
+        return self.cap * EM_PER_CAP
+
+    @property
+    def line(self) -> float:
+        return self.em * LINE_PER_EM
+
+
+def shown_text(element: Element) -> str:
+    if element.value is not None and element.role is not Role.input:
+        return f"{element.label}: {element.value}"
+    return element.label
+
+
+def measure(element: Element, width: float, metrics: Metrics) -> tuple[float, list[str]]:
+    """Height and wrapped lines of one element drawn ``width`` wide."""
+    if element.role in (Role.button, Role.option):
+        lines = wrap(shown_text(element), width - 2 * PAD_H_MM, metrics.em)
+        return max(MIN_TARGET_MM, len(lines) * metrics.line + 2 * PAD_V_MM), lines
+    if element.role is Role.input:
+        lines = wrap(element.label, width - 2 * PAD_H_MM, metrics.em)
+        field = max(MIN_TARGET_MM, metrics.line + 2 * PAD_V_MM)
+        return len(lines) * metrics.line + PAD_V_MM + field, lines
+    lines = wrap(shown_text(element), width, metrics.em)
+    return len(lines) * metrics.line, lines
+
+
+def vertical_region(display: Display, profile: Profile) -> tuple[float, float]:
+    """Top and bottom (mm from the top edge) of the area in use: in low position, the reach band only."""
+    if not profile.low_position:
+        return 0.0, display.height_mm
+    top = max(0.0, display.y_at_height(display.reach_high_mm))
+    bottom = min(display.height_mm, display.y_at_height(display.reach_low_mm))
+    return top, bottom
+
+
+def _bar(elements: list[Element], width: float, bottom: float, metrics: Metrics) -> list[Placed]:
+    if not elements:
+        return []
+    widest = max(text_width_em(element.label) for element in elements) * metrics.em + 2 * PAD_H_MM
+    columns = max(1, min(len(elements), int((width + GAP_MM) // (widest + GAP_MM))))
+    rows = [elements[index : index + columns] for index in range(0, len(elements), columns)]
+    cell = (width - (columns - 1) * GAP_MM) / columns
+    heights = [max(measure(element, cell, metrics)[0] for element in row) for row in rows]
+    y = bottom - sum(heights) - GAP_MM * (len(rows) - 1)
+    placed = []
+    for row, height in zip(rows, heights, strict=True):
+        for column, element in enumerate(row):
+            lines = len(measure(element, cell, metrics)[1])
+            box = Box(MARGIN_MM + column * (cell + GAP_MM), y, cell, height)
+            placed.append(Placed(element, box, metrics.cap, lines))
+        y += height + GAP_MM
+    return placed
+
+
+def _split_text(element: Element, lines: list[str], metrics: Metrics, room: float) -> list[tuple[Element, int]]:
+    """A text taller than a whole page, cut into page-sized parts (ids ``id``, ``id~2``, ...)."""
+    per_part = max(1, int(room // metrics.line))
+    parts = [lines[index : index + per_part] for index in range(0, len(lines), per_part)]
+    return [
+        (element.with_(id=element.id if index == 0 else f"{element.id}~{index + 1}", label=" ".join(part)), len(part))
+        for index, part in enumerate(parts)
+    ]
+
+
+def _paginate(
+    body: list[Element], *, width: float, top: float, bottom: float, metrics: Metrics, max_options: int | None
+) -> list[list[Placed]]:
+    pages: list[list[Placed]] = [[]]
+    y = top
+    options = 0
+    for element in body:
+        height, lines = measure(element, width, metrics)
+        pieces = [(element, len(lines))]
+        if height > bottom - top and element.role in (Role.text, Role.status, Role.heading, Role.list):
+            pieces = _split_text(element, lines, metrics, bottom - top)
+        for piece, count in pieces:
+            piece_height = count * metrics.line if piece is not element else height
+            is_option = piece.role is Role.option
+            full = y + piece_height > bottom or (is_option and max_options is not None and options >= max_options)
+            if full and pages[-1]:
+                pages.append([])
+                y, options = top, 0
+            pages[-1].append(Placed(piece, Box(MARGIN_MM, y, width, piece_height), metrics.cap, count))
+            y += piece_height + GAP_MM
+            options += is_option
+    return pages
+
+
+def lay_out(screen: Screen, profile: Profile, display: Display, labels: PagingLabels, page: int = 0) -> LaidOutScreen:
+    width = display.width_mm - 2 * MARGIN_MM
+    region_top, region_bottom = vertical_region(display, profile)
+    body_metrics = Metrics(BODY_CAP_MM * profile.text_scale)
+    bar_metrics = Metrics(BODY_CAP_MM * min(profile.text_scale, BAR_MAX_SCALE))
+    title_metrics = Metrics(HEADING_CAP_MM * min(profile.text_scale, TITLE_MAX_SCALE))
+
+    title = Element(TITLE, Role.heading, screen.title)
+    title_height, title_lines = measure(title, width, title_metrics)
+    title_placed = Placed(title, Box(MARGIN_MM, region_top + MARGIN_MM, width, title_height), title_metrics.cap)
+    title_placed = Placed(title, title_placed.box, title_metrics.cap, len(title_lines))
+
+    bar = _bar([e for e in screen.elements if e.zone is Zone.bar], width, region_bottom - MARGIN_MM, bar_metrics)
+    bar_top = min((placed.box.y for placed in bar), default=region_bottom - MARGIN_MM)
+    body = [e for e in screen.elements if e.zone is Zone.body]
+    body_top = title_placed.box.y + title_height + GAP_MM
+    max_options = EASY_MAX_OPTIONS if profile.easy_mode else None
+
+    pages = _paginate(
+        body, width=width, top=body_top, bottom=bar_top - GAP_MM, metrics=body_metrics, max_options=max_options
+    )
+    third = (width - 2 * GAP_MM) / 3
+    paging_height = max(
+        measure(Element(PAGE_NEXT, Role.button, text), third, bar_metrics)[0] for text in (labels.previous, labels.next)
+    )
+    if len(pages) > 1:
+        paging_top = bar_top - GAP_MM - paging_height
+        pages = _paginate(
+            body, width=width, top=body_top, bottom=paging_top - GAP_MM, metrics=body_metrics, max_options=max_options
+        )
+    page = max(0, min(page, len(pages) - 1))
+    laid_out = []
+    for index, placed in enumerate(pages):
+        paging = _paging(
+            index, len(pages), labels, width=width, top=bar_top - GAP_MM - paging_height, height=paging_height
+        )
+        laid_out.append((title_placed, *placed, *_with_cap(paging, bar_metrics), *bar))
+    return LaidOutScreen(screen, tuple(laid_out), page)
+
+
+def _with_cap(placed: list[Placed], metrics: Metrics) -> list[Placed]:
+    return [Placed(item.element, item.box, metrics.cap, item.lines) for item in placed]
+
+
+def _paging(index: int, count: int, labels: PagingLabels, *, width: float, top: float, height: float) -> list[Placed]:
+    if count < 2:
+        return []
+    third = (width - 2 * GAP_MM) / 3
+    status = labels.page_of.format(page=index + 1, pages=count)
+    elements = (
+        Element(PAGE_PREVIOUS, Role.button, labels.previous, enabled=index > 0),
+        Element(PAGE_STATUS, Role.status, status),
+        Element(PAGE_NEXT, Role.button, labels.next, enabled=index < count - 1),
+    )
+    return [
+        Placed(element, Box(MARGIN_MM + column * (third + GAP_MM), top, third, height), 0.0)
+        for column, element in enumerate(elements)
+    ]

@@ -1,0 +1,291 @@
+"""The kiosk's client for the admin web's kiosk API (JSON under /api/v1), on the standard library alone.
+
+Every failure is one of two errors:
+- ``ServerUnavailable``: the server cannot be reached, takes too long, fails (5xx) or answers with something
+  that is not the API's JSON. The kiosk can go on offline (e.g. take a call-back request) and try again later.
+- ``ServerRefused``: the API answered 4xx with its ``{"error", "detail"}`` body. Trying again will not help.
+
+The client never retries: the caller decides when to try again.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from madang.content.errors import MadangError
+
+API = "/api/v1"
+REFUSAL_HINTS = {
+    401: "check the kiosk's token, or register the kiosk again with `madang admin create-kiosk NAME`",
+    403: "this kiosk's token may not do this",
+}
+
+
+class ServerUnavailable(MadangError):  # noqa: N818 - the kiosk's name for it
+    """The admin web cannot be used now: no answer, a timeout, a server error, or an answer that is not the API."""
+
+
+class ServerRefused(MadangError):  # noqa: N818 - the kiosk's name for it
+    """The kiosk API refused the request (4xx) with its error ``code`` and a ``detail`` that says why."""
+
+    def __init__(self, message: str, *, status: int, code: str, detail: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class TicketInfo:
+    id: str
+    number: str
+    service_id: str
+    status: str
+    position: int | None  # 1 for the next to be called; None when not waiting
+    estimated_wait_s: int | None
+    counter: str | None  # the counter's name once the ticket is called
+    recalls: int
+
+    @classmethod
+    def from_json(cls, data: dict) -> TicketInfo:
+        """A ticket from the API's JSON; ``ValueError`` when a field is missing or of the wrong type."""
+        return cls(
+            id=_field(data, "id", str),
+            number=_field(data, "number", str),
+            service_id=_field(data, "service_id", str),
+            status=_field(data, "status", str),
+            position=_field(data, "position", int, optional=True),
+            estimated_wait_s=_field(data, "estimated_wait_s", int, optional=True),
+            counter=_field(data, "counter", str, optional=True),
+            recalls=_field(data, "recalls", int),
+        )
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    id: int
+    sender: str  # "citizen" or "staff"
+    kind: str  # "text", "quick" or "audio"
+    text: str
+    at: str  # ISO 8601, UTC
+    audio_url: str | None  # the voice memo's path on the server, for kind "audio"
+
+    @classmethod
+    def from_json(cls, data: dict) -> ChatMessage:
+        """A chat message from the API's JSON; ``ValueError`` when a field is missing or of the wrong type."""
+        return cls(
+            id=_field(data, "id", int),
+            sender=_field(data, "sender", str),
+            kind=_field(data, "kind", str),
+            text=_field(data, "text", str),
+            at=_field(data, "at", str),
+            audio_url=_field(data, "audio_url", str, optional=True),
+        )
+
+
+def _field(data: Any, name: str, kind: type, *, optional: bool = False) -> Any:
+    if not isinstance(data, dict):
+        raise ValueError(f"expected a JSON object, got {type(data).__name__}")
+    if name not in data:
+        raise ValueError(f"the field '{name}' is missing")
+    value = data[name]
+    if value is None and optional:
+        return None
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise ValueError(f"the field '{name}' is {value!r}, not a {kind.__name__}")
+    return value
+
+
+class KioskApiClient:
+    """The kiosk API of the admin web at ``base_url`` (e.g. ``http://127.0.0.1:8080``), with a kiosk token."""
+
+    def __init__(self, base_url: str, token: str, *, timeout: float = 3.0) -> None:
+        base_url = base_url.strip().rstrip("/")
+        parts = urllib.parse.urlsplit(base_url)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise MadangError(
+                f"the admin web's address '{base_url}' is not an http:// or https:// URL: "
+                "set it like http://127.0.0.1:8080"
+            )
+        token = token.strip()
+        if not token or not token.isprintable() or any(char.isspace() for char in token):
+            raise MadangError(
+                "the kiosk token is empty or holds spaces or control characters: "
+                "use the one line that `madang admin create-kiosk NAME` printed"
+            )
+        self.base_url = base_url
+        self.timeout = timeout
+        self._token = token
+        # no redirect handler: a redirect means a wrong base URL, and following one would send the token elsewhere
+        self._opener = urllib.request.OpenerDirector()
+        for handler in (
+            urllib.request.ProxyHandler(),
+            urllib.request.HTTPHandler(),
+            urllib.request.HTTPSHandler(),
+            urllib.request.HTTPDefaultErrorHandler(),
+            urllib.request.HTTPErrorProcessor(),
+        ):
+            self._opener.add_handler(handler)
+
+    def __repr__(self) -> str:  # never shows the token
+        return f"KioskApiClient({self.base_url!r})"
+
+    # --- tickets ------------------------------------------------------------------------------------------
+
+    def take_ticket(self, *, service_id: str, lang: str, needs: list[str], idempotency_key: str) -> TicketInfo:
+        """A new ticket; the same ``idempotency_key`` again gives the same ticket, never a second one."""
+        body = {"service_id": service_id, "lang": lang, "needs": list(needs)}
+        data = self._call("POST", "/tickets", json_body=body, headers={"Idempotency-Key": idempotency_key})
+        return self._parse(TicketInfo, data)
+
+    def ticket(self, ticket_id: str) -> TicketInfo:
+        return self._parse(TicketInfo, self._call("GET", _ticket_path(ticket_id)))
+
+    def cancel(self, ticket_id: str) -> TicketInfo:
+        return self._parse(TicketInfo, self._call("POST", _ticket_path(ticket_id, "cancel"), raw_body=b""))
+
+    def rate(self, ticket_id: str, rating: int) -> TicketInfo:
+        """Rates a finished consultation from 1 to 5."""
+        data = self._call("POST", _ticket_path(ticket_id, "rating"), json_body={"rating": rating})
+        return self._parse(TicketInfo, data)
+
+    # --- the consultation chat ----------------------------------------------------------------------------
+
+    def messages(self, ticket_id: str) -> list[ChatMessage]:
+        data = self._call("GET", _ticket_path(ticket_id, "messages"))
+        if not isinstance(data, list):
+            raise self._not_the_api(f"the messages are {type(data).__name__}, not a list")
+        return [self._parse(ChatMessage, item) for item in data]
+
+    def send_message(self, ticket_id: str, text: str, *, kind: str = "text") -> ChatMessage:
+        data = self._call("POST", _ticket_path(ticket_id, "messages"), json_body={"text": text, "kind": kind})
+        return self._parse(ChatMessage, data)
+
+    def send_audio(self, ticket_id: str, data: bytes, *, content_type: str = "audio/wav") -> ChatMessage:
+        """A voice memo for the staff: the recording as it is (audio/wav, audio/ogg or audio/webm)."""
+        answer = self._call(
+            "POST", _ticket_path(ticket_id, "audio"), raw_body=bytes(data), headers={"Content-Type": content_type}
+        )
+        return self._parse(ChatMessage, answer)
+
+    # --- the kiosk itself ---------------------------------------------------------------------------------
+
+    def heartbeat(
+        self, *, app_version: str | None = None, content_version: int | None = None, health: dict | None = None
+    ) -> None:
+        """Records this kiosk's versions and health for the staff's kiosk page (each heartbeat replaces them)."""
+        body = {"app_version": app_version, "content_version": content_version, "health": health or {}}
+        self._call("POST", "/kiosks/heartbeat", json_body=body)
+
+    def is_reachable(self, *, timeout: float | None = None) -> bool:
+        """Whether the server answers and accepts this kiosk's token, within ``timeout`` (default: at most 2 s).
+
+        One cheap authenticated read: the content manifest with ``If-None-Match: *``, answered 304 without a
+        body. Never raises.
+        """
+        wait = min(self.timeout, 2.0) if timeout is None else timeout
+        try:
+            manifest = self._call("GET", "/content/manifest", headers={"If-None-Match": "*"}, timeout=wait)
+        except ServerRefused as refusal:
+            return refusal.status not in {401, 403}  # e.g. 404 "nothing published yet": the server is there
+        except ServerUnavailable:
+            return False
+        return manifest is None or (isinstance(manifest, dict) and "version" in manifest)
+
+    # --- HTTP ---------------------------------------------------------------------------------------------
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: dict | None = None,
+        raw_body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> Any:
+        """The decoded JSON answer (None for 204 and 304), or ServerRefused / ServerUnavailable."""
+        url = f"{self.base_url}{API}{path}"
+        all_headers = {"Authorization": f"Bearer {self._token}", "Accept": "application/json"}
+        body = raw_body
+        if json_body is not None:
+            body = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
+            all_headers["Content-Type"] = "application/json"
+        all_headers.update(headers or {})
+        request = urllib.request.Request(url, data=body, headers=all_headers, method=method)
+        wait = self.timeout if timeout is None else timeout
+        try:
+            try:
+                with self._opener.open(request, timeout=wait) as response:
+                    payload = response.read()
+                    status, content_type = response.status, response.headers.get_content_type()
+            except urllib.error.HTTPError as error:  # an answer all the same (3xx, 4xx, 5xx)
+                with error:
+                    status, content_type, payload = error.code, error.headers.get_content_type(), error.read()
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+            reason = getattr(error, "reason", None) or error
+            if isinstance(reason, TimeoutError):
+                raise ServerUnavailable(
+                    f"the admin web at {self.base_url} did not answer {method} {API}{path} within {wait:g} s: "
+                    "check the network and whether the server is overloaded"
+                ) from None
+            raise ServerUnavailable(
+                f"the admin web at {self.base_url} does not answer ({reason}): "
+                "check the network, or start it with `madang admin serve`"
+            ) from None
+        return self._answer(method, path, status, content_type, payload)
+
+    def _answer(self, method: str, path: str, status: int, content_type: str, payload: bytes) -> Any:
+        if status in {204, 304}:
+            return None
+        if 300 <= status < 400:
+            raise self._not_the_api(f"{method} {API}{path} was redirected (HTTP {status})")
+        data = None
+        if content_type == "application/json":
+            try:
+                data = json.loads(payload)
+            except ValueError:
+                data = None
+        refusal = data if isinstance(data, dict) and set(data) == {"error", "detail"} else None
+        if status >= 500:
+            why = f"{refusal['error']}: {refusal['detail']}" if refusal else f"HTTP {status}"
+            raise ServerUnavailable(
+                f"the admin web at {self.base_url} failed on {method} {API}{path} ({why}): "
+                "see the server's log; try again later"
+            )
+        if 400 <= status < 500:
+            if refusal is None or not all(isinstance(value, str) for value in refusal.values()):
+                raise self._not_the_api(f"{method} {API}{path} answered HTTP {status} with {content_type}")
+            hint = REFUSAL_HINTS.get(status)
+            raise ServerRefused(
+                f"the admin web refused {method} {API}{path} (HTTP {status}, {refusal['error']}): "
+                f"{refusal['detail']}" + (f"; {hint}" if hint else ""),
+                status=status,
+                code=refusal["error"],
+                detail=refusal["detail"],
+            )
+        if data is None:
+            raise self._not_the_api(f"{method} {API}{path} answered HTTP {status} with {content_type}, not JSON")
+        return data
+
+    def _parse(self, kind: type[TicketInfo] | type[ChatMessage], data: Any) -> Any:
+        try:
+            return kind.from_json(data)
+        except ValueError as error:
+            raise self._not_the_api(f"the answer is not a {kind.__name__} ({error})") from None
+
+    def _not_the_api(self, what: str) -> ServerUnavailable:
+        return ServerUnavailable(
+            f"the admin web at {self.base_url} does not speak the kiosk API ({what}): "
+            "check that this is the admin web's address and that its version matches the kiosk's"
+        )
+
+
+def _ticket_path(ticket_id: str, *rest: str) -> str:
+    return "/".join(["/tickets", urllib.parse.quote(ticket_id, safe=""), *rest])

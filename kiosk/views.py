@@ -1,0 +1,55 @@
+"""The headless view: a laid-out screen and a ticket as the protocol's JSON events."""
+
+from __future__ import annotations
+
+from .display import Display
+from .model import LaidOutScreen, Placed
+from .profile import Profile
+from .server_client import TicketInfo
+from .theme import theme_for
+
+
+def element_json(placed: Placed, focus: str | None) -> dict:
+    element = placed.element
+    data = {
+        "id": element.id,
+        "role": element.role.value,
+        "label": element.label,
+        "hint": element.hint,
+        "voice": list(element.voice),
+        "focused": element.id == focus,
+        "enabled": element.enabled,
+        "selected": element.selected,
+        "value": element.value,
+        "bounds_mm": placed.box.as_list(),
+        "cap_height_mm": round(placed.cap_height_mm, 2),
+    }
+    if element.lang:
+        data["lang"] = element.lang
+    return data
+
+
+def screen_event(laid_out: LaidOutScreen, profile: Profile, display: Display, focus: str | None) -> dict:
+    screen = laid_out.screen
+    return {
+        "type": "screen",
+        "id": screen.id,
+        "lang": screen.lang,
+        "title": screen.title,
+        "elements": [element_json(placed, focus) for placed in laid_out.visible],
+        "page": {"index": laid_out.page, "count": len(laid_out.pages)},
+        "profile": profile.to_json(),
+        "display": display.to_json(),
+        "theme": theme_for(profile.high_contrast).to_json(),
+    }
+
+
+def ticket_event(ticket: TicketInfo) -> dict:
+    return {
+        "type": "ticket",
+        "id": ticket.id,
+        "number": ticket.number,
+        "status": ticket.status,
+        "position": ticket.position,
+        "estimated_wait_s": ticket.estimated_wait_s,
+    }

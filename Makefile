@@ -19,7 +19,8 @@ AXE := $(VENV)/node/node_modules/axe-core/axe.min.js
 .PHONY: help setup system run test lint bench clean
 
 help:
-	@echo "make run     set up what is missing, check the content pack and show the home space"
+	@echo "make run     set up what is missing, check the content pack, then start the admin web (SQLite in var/)"
+	@echo "             and a kiosk in this terminal; quitting the kiosk (:quit or Ctrl+D) stops both"
 	@echo "make test    set up what is missing, then ruff and the whole test suite"
 	@echo "make bench   run the benchmarks in tests/perf/ (figures only, never pass/fail)"
 	@echo "make clean   remove the virtual environment and caches"
@@ -62,10 +63,7 @@ $(AXE): | $(INSTALLED)
 
 run: setup
 	@$(BIN)/madang content validate content/
-	@$(BIN)/madang admin init
-	@$(BIN)/madang admin create-user admin --role admin --if-missing
-	@echo "Staff web: http://127.0.0.1:8080/ (log in as 'admin'; Ctrl+C stops it)"
-	@$(BIN)/madang admin serve --port 8080
+	@$(BIN)/madang run
 
 test: setup
 	$(BIN)/ruff check .

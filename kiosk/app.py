@@ -20,7 +20,7 @@ from .focus import focus_ring, moved
 from .layout import PAGE_NEXT, PAGE_PREVIOUS, PAGE_STATUS, PagingLabels, lay_out
 from .model import Element, LaidOutScreen, Role, Screen, Zone
 from .profile import Profile
-from .protocol import Audio, Headset, InputEvent, Key, Presence, ProtocolError, Quit, TextInput, Tick, Touch, Utterance
+from .protocol import Audio, Headset, InputEvent, Key, ProtocolError, Quit, TextInput, Tick, Touch, Utterance
 from .services import KioskServices
 from .session import SessionClock
 from .speech import reading, spoken
@@ -30,6 +30,7 @@ from .voice_match import match
 
 BAR = ("home", "back", "help", "settings", "call-staff")
 PRESENTATION_COMMANDS = ("repeat", "slower", "faster", "louder", "softer", "bigger-text")
+IMMEDIATE = (*PRESENTATION_COMMANDS, "more-time")  # harmless: voice acts on them without a yes
 GLOBAL_COMMANDS = ("help", "home", "back", "call-staff", "settings", "language", *PRESENTATION_COMMANDS)
 ANSWERS = ("yes", "no")
 CALLBACK_RETRY_S = 30.0
@@ -173,10 +174,15 @@ class Kiosk:
             return self._flush()
         if isinstance(event, Quit):
             return []
-        self._activity()
-        if isinstance(event, Presence):
-            pass
-        elif isinstance(event, Touch):
+        self._begin_session()
+        try:
+            self._dispatch(event)
+        finally:  # any input, even a bad one, shows the citizen is still here
+            self._still_here()
+        return self._flush()
+
+    def _dispatch(self, event: InputEvent) -> None:
+        if isinstance(event, Touch):
             self._touch(event.target)
         elif isinstance(event, Key):
             self._key(event.key)
@@ -186,20 +192,23 @@ class Kiosk:
             self._utterance(event.text)
         elif isinstance(event, Audio):
             self._audio(event.path)
-        return self._flush()
 
     def error(self, error: ProtocolError) -> list[dict]:
         return [error.event(), *self._flush()]
 
-    def _activity(self) -> None:
+    def _begin_session(self) -> None:
         if not self.session.active:
             self.session.start()
             self.out.append({"type": "session", "event": "started"})
             self.say(self.ui.text("home", "welcome", self.lang))
             self._announce_screen()
-        elif self.session.touch():
+
+    def _still_here(self) -> None:
+        """After an input handled on the warning screen (more time, finish, anything): the session goes on."""
+        if self.session.active and self.session.touch():
             self.out.append({"type": "session", "event": "extended"})
             self.say(self.ui.text("kiosk", "more-time-given", self.lang))
+            self.laid_out = self._lay_out()
 
     def _touch(self, target: str) -> None:
         placed = self.laid_out.placed(target)
@@ -294,7 +303,7 @@ class Kiosk:
         if choice is None:
             self.say(self.ui.text("kiosk", "not-understood", self.lang))
             return
-        if choice in PRESENTATION_COMMANDS or (choice in ANSWERS and self.page.is_question):
+        if choice in IMMEDIATE or (choice in ANSWERS and self.page.is_question):
             self.activate(choice)
             return
         element = screen.element(choice) or self._find_on_pages(choice) or self._command(choice)

@@ -21,10 +21,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from madang.content.errors import MadangError
 
-from .server_client import KioskApiClient, ServerRefused, ServerUnavailable
+from .api_types import ServerRefused, ServerUnavailable
+
+if TYPE_CHECKING:
+    from .server_client import KioskApiClient
 
 log = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ SUBCOMMANDS = {
     "admin": "madang.admin_web.cli:admin",
     "content": "madang.content.cli:content",
     "kiosk": "madang.kiosk.kiosk_cli:kiosk",
+    "run": "madang.kiosk.run_cli:run",
 }
 
 

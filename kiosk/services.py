@@ -7,9 +7,13 @@ offline path as when the network is down; call-back requests are always kept loc
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
+from .api_types import ChatMessage, ServerRefused, ServerUnavailable, TicketInfo
 from .callbacks import CallbackStore
-from .server_client import ChatMessage, KioskApiClient, ServerRefused, ServerUnavailable, TicketInfo
+
+if TYPE_CHECKING:  # the HTTP client is built at the edge (build.py); the core never imports it
+    from .server_client import KioskApiClient
 
 log = logging.getLogger(__name__)
 NO_SERVER = "this kiosk has no server configured: start it with --server URL --token TOKEN"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from .api_types import TicketInfo
 from .display import Display
 from .model import LaidOutScreen, Placed
 from .profile import Profile
-from .server_client import TicketInfo
 from .theme import theme_for
 
 

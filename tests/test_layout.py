@@ -95,3 +95,17 @@ def test_unknown_command_is_a_usage_error_not_a_traceback():
     assert done.returncode == 2
     assert "No such command 'contnet'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+CORE_IMPORT_CHECK = """
+import sys
+import madang.kiosk.app, madang.kiosk.layout, madang.kiosk.flows.home, madang.kiosk.flows.service
+edge = ("urllib.request", "http.client", "flask", "sounddevice", "OpenGL", "sqlalchemy", "vosk", "pyttsx3")
+print(",".join(module for module in edge if module in sys.modules))
+"""
+
+
+def test_kiosk_core_imports_no_http_audio_gl_or_web_framework():
+    """kiosk/README.md's rule: the model and flows are a pure core; I/O stays at the edge."""
+    done = subprocess.run([sys.executable, "-c", CORE_IMPORT_CHECK], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "", f"the kiosk core imported {done.stdout.strip()}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..api_types import ChatMessage, ServerRefused, ServerUnavailable
 from ..model import Element, Role
-from ..server_client import ChatMessage, ServerRefused, ServerUnavailable
 from .base import Context, Outcome, Page, button, command_button, option, text
 from .live import ENDED, LiveTicket
 

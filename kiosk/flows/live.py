@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..server_client import ServerRefused, ServerUnavailable, TicketInfo
+from ..api_types import ServerRefused, ServerUnavailable, TicketInfo
 from .base import Context
 
 POLL_SECONDS = 2.0

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..api_types import ServerRefused, ServerUnavailable
 from ..model import Element, Role
-from ..server_client import ServerRefused, ServerUnavailable
 from .base import Context, Outcome, Page, button, option, text
 from .notice import NoticePage
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from ..api_types import ServerRefused, ServerUnavailable
 from ..model import Element, Role
-from ..server_client import ServerRefused, ServerUnavailable
 from .base import Context, Outcome, Page, button, command_button, text
 from .notice import NoticePage
 from .offline import OfflinePage

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from ..api_types import ServerRefused, ServerUnavailable, TicketInfo
 from ..model import Element, Role
-from ..server_client import ServerRefused, ServerUnavailable, TicketInfo
 from .base import Context, Outcome, Page, command_button, option, text
 from .consultation import ConsultationPage
 from .live import ENDED, LiveTicket, minutes
@@ -112,6 +112,8 @@ class TicketWaitingPage(Page):
 
     def prompt(self, ctx: Context) -> str:
         ahead = max(0, (self.ticket.position or 1) - 1)
+        if ahead == 0:
+            return ctx.ui.text("ticket:waiting", "prompt-next", ctx.lang, number=self.ticket.number)
         return ctx.ui.prompt(
             "ticket:waiting", ctx.lang, number=self.ticket.number, position=ahead, minutes=minutes(self.ticket)
         )

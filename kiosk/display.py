@@ -64,8 +64,13 @@ def load_display(path: Path | str | None) -> Display:
         raise KioskError(f"cannot read the display file {path}: {error.strerror}") from None
     try:
         data = json.loads(text) if path.suffix == ".json" else YAML(typ="safe").load(text)
-    except (ValueError, YAMLError) as error:
-        raise KioskError(f"{path} is not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {error}") from None
+    except ValueError as error:
+        raise KioskError(f"{path} is not valid JSON: {error}") from None
+    except YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise KioskError(f"{where}: not valid YAML: {problem}") from None
     if not isinstance(data, dict):
         raise KioskError(f"{path} must hold a mapping such as 'width_mm: 398' (see README: the display file)")
     try:

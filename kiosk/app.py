@@ -308,6 +308,7 @@ class Kiosk:
             return
         element = screen.element(choice) or self._find_on_pages(choice) or self._command(choice)
         self.pending = element
+        self._show("voice-confirm")
         self.say(self.ui.text("kiosk", "confirm-choice", self.lang, choice=element.label))
 
     def _find_on_pages(self, element_id: str) -> Element | None:
@@ -337,6 +338,12 @@ class Kiosk:
             self._answer_pending(element_id)
             return
         if self._global(element_id):
+            return
+        element = self.laid_out.screen.element(element_id)
+        if element is not None and element.role is Role.input:
+            self.focus = element_id
+            self._show(element_id)
+            self.say(spoken(element, self.ui, self.lang, private=self.headset))
             return
         outcome = self.page.activate(element_id, self.context())
         if outcome is not None:
@@ -387,6 +394,19 @@ class Kiosk:
         status = self.laid_out.placed(PAGE_STATUS)
         if status is not None:
             self.say(status.element.label)
+        if self.profile.voice_guidance:
+            self.say(*reading(self._page_body(), self.ui, self.lang, private=self.headset))
+
+    def _page_body(self) -> list[Element]:
+        return [p.element for p in self.laid_out.visible if p.element.zone is Zone.body and p.element.id != "title"]
+
+    def _show(self, element_id: str) -> None:
+        """Turn to the page that holds ``element_id``, so what changed is what is shown."""
+        self.laid_out = self._lay_out()
+        page = self.laid_out.page_of(element_id)
+        if page is not None and page != self.page_index:
+            self.page_index = page
+            self.laid_out = self._lay_out()
 
     def _step(self, setting: str, steps: int, said_as: str) -> None:
         """A graded setting one step up or down, said back with its new value."""
@@ -411,12 +431,10 @@ class Kiosk:
         else:
             self.say(*outcome.say)
         if outcome.focus is not None:
-            self.laid_out = self._lay_out()
             self.focus = outcome.focus
-            page = self.laid_out.page_of(outcome.focus)
-            if page is not None and page != self.page_index:
-                self.page_index = page
-                self.laid_out = self._lay_out()
+            self._show(outcome.focus)
+        elif outcome.show is not None:
+            self._show(outcome.show)
 
     def _go(self, *, stack: list[Page], say: list[str] | None = None) -> None:
         self.stack = stack
@@ -453,8 +471,9 @@ class Kiosk:
         due = self.session.advance(seconds, paused=self.page.keeps_session and self.pending is None)
         if due == "warning":
             self.out.append({"type": "session", "event": "warning"})
-            self.laid_out = self._lay_out()
+            self.page_index = 0
             self.focus = "more-time"
+            self._show("more-time")
             self._announce_screen()
         elif due == "timeout":
             self.end_session()

@@ -1,4 +1,5 @@
-"""The keypad's focus ring: every enabled actionable element, page by page, then the control bar once."""
+"""The keypad's focus ring: every enabled actionable element, page by page, then the next-page button (so a page
+with no control of its own can be shown too), then the control bar once."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def focus_ring(laid_out: LaidOutScreen) -> list[str]:
             target = bar if element.zone is Zone.bar else body
             if element.id not in target:
                 target.append(element.id)
-    return body + bar
+    paged = len(laid_out.pages) > 1
+    return body + ([PAGE_NEXT] if paged else []) + bar
 
 
 def moved(ring: list[str], current: str | None, steps: int) -> str | None:

@@ -26,6 +26,7 @@ EM_PER_CAP = 1 / 0.7  # a typical sans-serif's cap height is 0.7 em
 LINE_PER_EM = 1.25
 TITLE_MAX_SCALE = 2.0  # the title and the control bar grow to 200%; body text to the full 300%
 BAR_MAX_SCALE = 2.0
+FIT_STEP_MM = 0.25  # a control too tall for a page shrinks its text in these steps until it fits
 
 PAGE_PREVIOUS = "page-previous"
 PAGE_NEXT = "page-next"
@@ -139,6 +140,17 @@ def _split_text(element: Element, lines: list[str], metrics: Metrics, room: floa
     ]
 
 
+def _fitted(element: Element, width: float, metrics: Metrics, room: float) -> tuple[Metrics, float, list[str]]:
+    """A control taller than a whole page cannot be cut in two: it gets the largest text that fits a page, but
+    never smaller than at 100%."""
+    cap = metrics.cap
+    height, lines = measure(element, width, metrics)
+    while cap > BODY_CAP_MM and height > room:
+        cap = max(BODY_CAP_MM, cap - FIT_STEP_MM)
+        height, lines = measure(element, width, Metrics(cap))
+    return Metrics(cap), height, lines
+
+
 def _paginate(
     body: list[Element], *, width: float, top: float, bottom: float, metrics: Metrics, max_options: int | None
 ) -> list[list[Placed]]:
@@ -148,8 +160,12 @@ def _paginate(
     for element in body:
         height, lines = measure(element, width, metrics)
         pieces = [(element, len(lines))]
+        own = metrics
         if height > bottom - top and element.role in (Role.text, Role.status, Role.heading, Role.list):
             pieces = _split_text(element, lines, metrics, bottom - top)
+        elif height > bottom - top:
+            own, height, lines = _fitted(element, width, metrics, bottom - top)
+            pieces = [(element, len(lines))]
         for piece, count in pieces:
             piece_height = count * metrics.line if piece is not element else height
             is_option = piece.role is Role.option
@@ -157,7 +173,7 @@ def _paginate(
             if full and pages[-1]:
                 pages.append([])
                 y, options = top, 0
-            pages[-1].append(Placed(piece, Box(MARGIN_MM, y, width, piece_height), metrics.cap, count))
+            pages[-1].append(Placed(piece, Box(MARGIN_MM, y, width, piece_height), own.cap, count))
             y += piece_height + GAP_MM
             options += is_option
     return pages
@@ -212,10 +228,10 @@ def _paging(index: int, count: int, labels: PagingLabels, *, width: float, top: 
         return []
     third = (width - 2 * GAP_MM) / 3
     status = labels.page_of.format(page=index + 1, pages=count)
-    elements = (
-        Element(PAGE_PREVIOUS, Role.button, labels.previous, enabled=index > 0),
+    elements = (  # the page buttons' labels are also their voice phrases
+        Element(PAGE_PREVIOUS, Role.button, labels.previous, voice=(labels.previous,), enabled=index > 0),
         Element(PAGE_STATUS, Role.status, status),
-        Element(PAGE_NEXT, Role.button, labels.next, enabled=index < count - 1),
+        Element(PAGE_NEXT, Role.button, labels.next, voice=(labels.next,), enabled=index < count - 1),
     )
     return [
         Placed(element, Box(MARGIN_MM + column * (third + GAP_MM), top, third, height), 0.0)

@@ -54,6 +54,7 @@ class Outcome:
     say: list[str] = field(default_factory=list)
     end_session: bool = False
     focus: str | None = None
+    show: str | None = None  # turn to the page of this element: what changed (a call, a message)
     profile: Profile | None = None  # the citizen changed a setting
 
 
@@ -102,6 +103,11 @@ def option(element_id: str, label: str, voice: list[str] | tuple[str, ...] = (),
 
 def button(element_id: str, label: str, voice: list[str] | tuple[str, ...] = (), hint: str = "", **state) -> Element:
     return Element(element_id, Role.button, label, hint=hint, voice=tuple(voice) or (label,), **state)
+
+
+def text_field(element_id: str, label: str, value: str, *, sensitive: bool = False) -> Element:
+    """A text field; saying or touching its label focuses it for typing."""
+    return Element(element_id, Role.input, label, voice=(label,), value=value, sensitive=sensitive)
 
 
 def command_button(ctx: Context, command_id: str, role: Role = Role.button, **state) -> Element:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..api_types import ChatMessage, ServerRefused, ServerUnavailable
 from ..model import Element, Role
-from .base import Context, Outcome, Page, button, command_button, option, text
+from .base import Context, Outcome, Page, button, command_button, option, text, text_field
 from .live import ENDED, LiveTicket
 
 QUICK_REPLIES = ("ok", "repeat", "wait", "thanks")
@@ -63,7 +63,7 @@ class ConsultationPage(Page):
             button(f"quick:{reply}", ui.text("consultation", f"quick-{reply}", lang)) for reply in QUICK_REPLIES
         ]
         reply_label = ui.text("consultation", "reply", lang)
-        elements.append(Element("reply-text", Role.input, reply_label, value=self.reply))
+        elements.append(text_field("reply-text", reply_label, self.reply))
         elements.append(button("send", ui.text("consultation", "send", lang)))
         elements.append(button("record-memo", ui.text("consultation", "record", lang), selected=self.recording))
         elements.append(command_button(ctx, "finish"))
@@ -132,20 +132,24 @@ class ConsultationPage(Page):
         before = self.ticket.status
         changed = self.live.poll(ctx, seconds)
         said: list[str] = []
+        show = None
         if self.live.polled and not self.live.stale:
-            said += self._new_staff_messages(ctx)
+            new = self._new_staff_messages(ctx)
+            said += [ctx.ui.text("consultation", "staff-says", ctx.lang, text=message.text) for message in new]
+            show = f"message-{new[-1].id}" if new else None
         if changed and self.ticket.status != before and self.ticket.status == "done":
             said += [ctx.ui.text("consultation", "finished", ctx.lang), ctx.ui.text("consultation", "rate", ctx.lang)]
-        elif changed and self.live.stale:
+            show = "rate"
+        elif changed and (self.live.stale or self.ticket.status in ENDED):
             said.append(self.live.status_line(ctx))
-        return Outcome(say=said) if said or changed else None
+            show = "ticket-status"
+        return Outcome(say=said, show=show) if said or changed else None
 
-    def _new_staff_messages(self, ctx: Context) -> list[str]:
+    def _new_staff_messages(self, ctx: Context) -> list[ChatMessage]:
         try:
             fresh = ctx.services.messages(self.ticket.id)
         except (ServerUnavailable, ServerRefused):
             return []
         known = {message.id for message in self.messages}
-        new = [message for message in fresh if message.id not in known]
         self.messages = fresh
-        return [ctx.ui.text("consultation", "staff-says", ctx.lang, text=m.text) for m in new if m.sender == "staff"]
+        return [message for message in fresh if message.id not in known and message.sender == "staff"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..api_types import ServerRefused, ServerUnavailable
 from ..model import Element, Role
-from .base import Context, Outcome, Page, button, option, text
+from .base import Context, Outcome, Page, button, option, text, text_field
 from .notice import NoticePage
 
 MIN_PHONE_DIGITS = 9
@@ -53,7 +53,7 @@ class CallbackPage(Page):
 
     def elements(self, ctx: Context) -> list[Element]:
         ui, lang = ctx.ui, ctx.lang
-        phone = Element("phone", Role.input, ui.text("callback", "phone", lang), value=self.phone, sensitive=True)
+        phone = text_field("phone", ui.text("callback", "phone", lang), self.phone, sensitive=True)
         digits = []
         for digit in range(10):
             command = ui.command(f"digit-{digit}", lang)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..api_types import ServerRefused, ServerUnavailable
 from ..model import Element, Role
-from .base import Context, Outcome, Page, button, command_button, text
+from .base import Context, Outcome, Page, button, command_button, text, text_field
 from .notice import NoticePage
 from .offline import OfflinePage
 
@@ -34,7 +34,7 @@ class ProposalPage(Page):
         ui, lang = ctx.ui, ctx.lang
         elements = [
             text("instructions", self.prompt(ctx)),
-            Element("proposal-text", Role.input, ui.text("proposal", "proposal-text", lang), value=self.text),
+            text_field("proposal-text", ui.text("proposal", "proposal-text", lang), self.text),
             button("record-memo", ui.text("proposal", "record", lang), selected=self.recording),
         ]
         if self.memo:

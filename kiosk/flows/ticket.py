@@ -144,7 +144,7 @@ class TicketWaitingPage(Page):
             return Outcome(replace=ConsultationPage(self.service_id, self.live))
         said = self.live.announcement(ctx)
         if said:
-            return Outcome(say=[said])
+            return Outcome(say=[said], show="ticket-status")
         if changed:
-            return Outcome(say=[self.live.status_line(ctx)])
+            return Outcome(say=[self.live.status_line(ctx)], show="ticket-status")
         return None

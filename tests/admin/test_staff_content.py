@@ -159,7 +159,7 @@ def test_the_content_list_shows_items_by_kind_the_version_and_the_checks(client,
     assert "Version 1" in page and "No problems: the draft can be published." in page
     for heading in ("Services (10)", "Landmarks (4)", "Events (1)", "Spaces (1)", "Documents (8)", "Taxes (6)"):
         assert heading in page
-    assert "FAQs (25)" in page and "Screens (10)" in page and "Phrase sets (5)" in page
+    assert "FAQs (25)" in page and "Screens (17)" in page and "Phrase sets (6)" in page
     assert ">Tax Square</a>" in page
 
 

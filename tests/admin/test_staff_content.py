@@ -166,7 +166,7 @@ def test_the_content_list_shows_items_by_kind_the_version_and_the_checks(client,
 def test_every_item_page_and_preview_opens_in_both_languages(client, fleet, engine):
     login(client, fleet)
     found = content_review.items(draft(engine))
-    assert len(found) == 70
+    assert len(found) == 78
     for lang in ("ko", "en"):
         client.post("/language", data={"lang": lang, "csrf_token": token(client.get("/").text)})
         for item in found:

@@ -152,6 +152,17 @@ class Document(Strict):
     voice: VoicePhrases
 
 
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def month_name(month: int, lang: str) -> str:
+    """A month as a citizen reads it: 6월, or June."""
+    return MONTHS_EN[month - 1] if lang == "en" else f"{month}월"
+
+
 class Tax(Strict):
     """A local tax, with the months in which it is usually paid."""
 

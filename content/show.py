@@ -8,7 +8,7 @@ from typing import Any
 from .errors import ContentError
 from .loader import KINDS, PACK_SECTION, ContentPack, Entry
 from .menus import ACTIONS_SET, command_options, find_offer
-from .schema import Contact, Media, Queue, ReadableText, Text, VoicePhrases
+from .schema import Contact, Media, Queue, ReadableText, Text, VoicePhrases, month_name
 
 HEADINGS: dict[str, tuple[str, str]] = {
     "summary": ("요약", "Summary"),
@@ -131,7 +131,7 @@ def _describe(pack: ContentPack, field: str, value: Any, lang: str) -> str:
         label = labels.get(value.value)
         return label.get(lang) if label else value.value
     if field == "months":
-        return f"{value}월" if lang == "ko" else _MONTHS[value - 1]
+        return month_name(value, lang)
     if field == "commands":
         return f"{value.label.get(lang)} ({value.id}): " + ", ".join(f'"{p}"' for p in value.voice.get(lang))
     if isinstance(value, str) and field in {"offers", "services", "landmarks", "service", "landmark", "home"}:
@@ -161,19 +161,3 @@ def _named(pack: ContentPack, field: str, value: str) -> Any:
         return entry.item if entry else None
     kind = {"services": "service", "landmarks": "landmark", "home": "space"}.get(field, field)
     return pack.get(kind, value) if kind in KINDS else None
-
-
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from madang.content.loader import ContentPack
 
+from .compose import ANSWERS, VOICE_QUESTION, compose
 from .display import Display
 from .flows.base import Context, Outcome, Page
 from .flows.help import HelpPage
@@ -18,6 +19,7 @@ from .flows.home import HomePage
 from .flows.settings import SettingsPage
 from .focus import focus_ring, moved
 from .layout import PAGE_NEXT, PAGE_PREVIOUS, PAGE_STATUS, PagingLabels, lay_out
+from .listening import IMMEDIATE, heard_elements
 from .model import Element, LaidOutScreen, Role, Screen, Zone
 from .profile import Profile
 from .protocol import Audio, Headset, InputEvent, Key, ProtocolError, Quit, TextInput, Tick, Touch, Utterance
@@ -28,11 +30,6 @@ from .texts import UiTexts
 from .views import screen_event, ticket_event
 from .voice_match import match
 
-BAR = ("home", "back", "help", "settings", "call-staff")
-PRESENTATION_COMMANDS = ("repeat", "slower", "faster", "louder", "softer", "bigger-text")
-IMMEDIATE = (*PRESENTATION_COMMANDS, "more-time")  # harmless: voice acts on them without a yes
-GLOBAL_COMMANDS = ("help", "home", "back", "call-staff", "settings", "language", *PRESENTATION_COMMANDS)
-ANSWERS = ("yes", "no")
 CALLBACK_RETRY_S = 30.0
 
 
@@ -78,42 +75,8 @@ class Kiosk:
         return self.profile.lang
 
     def screen(self) -> Screen:
-        ctx = self.context()
-        elements = self.page.elements(ctx)
-        if self.pending is not None:
-            question = self.ui.text("kiosk", "confirm-choice", self.lang, choice=self.pending.label)
-            confirm = [Element("voice-confirm", Role.status, question), *self._answers()]
-            elements = confirm + [element for element in elements if element.id not in ANSWERS]
-        if self.session.warned:
-            return self._warning_screen()
-        return Screen(
-            self.page.screen_id, self.lang, self.page.title(ctx), self.page.prompt(ctx), (*elements, *self._bar())
-        )
-
-    def _answers(self) -> list[Element]:
-        return [self._command(answer) for answer in ANSWERS]
-
-    def _command(self, command_id: str, zone: Zone = Zone.body) -> Element:
-        command = self.ui.command(command_id, self.lang)
-        return Element(command_id, Role.button, command.label, voice=command.voice, zone=zone)
-
-    def _bar(self) -> list[Element]:
-        bar = [self._command(command, Zone.bar) for command in BAR]
-        if self.page.screen_id == "home":
-            other = "en" if self.lang == "ko" else "ko"
-            bar.append(self._command("language", Zone.bar).with_(lang=other))
-        return bar
-
-    def _warning_screen(self) -> Screen:
-        seconds = self.session.seconds_left
-        prompt = self.ui.prompt("session:warning", self.lang, seconds=seconds)
-        elements = (
-            Element("countdown", Role.status, prompt),
-            self._command("more-time"),
-            self._command("finish"),
-            *self._bar(),
-        )
-        return Screen("session:warning", self.lang, self.ui.title("session:warning", self.lang), prompt, elements)
+        warning = self.session.seconds_left if self.session.warned else None
+        return compose(self.page, self.context(), pending=self.pending, warning_seconds=warning)
 
     def _lay_out(self) -> LaidOutScreen:
         labels = PagingLabels(
@@ -288,35 +251,19 @@ class Kiosk:
 
     # ------------------------------------------------------------------ voice
     def _utterance(self, heard: str) -> None:
-        screen = self.laid_out.screen
-        candidates = [(e.id, e.voice) for e in screen.elements if e.actionable and e.voice]
-        # every page of the screen is heard, not only the one shown
-        for page in self.laid_out.pages:
-            candidates += [(p.element.id, p.element.voice) for p in page if p.element.actionable and p.element.voice]
-        candidates += [(c, self.ui.command(c, self.lang).voice) for c in GLOBAL_COMMANDS if not screen.element(c)]
-        if self.pending is not None or self.page.is_question:
-            candidates += [(a, self.ui.command(a, self.lang).voice) for a in ANSWERS if not screen.element(a)]
-        choice = match(heard, candidates)
+        question_open = self.pending is not None or self.page.is_question
+        listening = heard_elements(self.laid_out, self.context(), answers=question_open)
+        choice = match(heard, [(element_id, element.voice) for element_id, element in listening.items()])
         if self.pending is not None:
             self._answer_pending(choice)
-            return
-        if choice is None:
+        elif choice is None:
             self.say(self.ui.text("kiosk", "not-understood", self.lang))
-            return
-        if choice in IMMEDIATE or (choice in ANSWERS and self.page.is_question):
+        elif choice in IMMEDIATE or (choice in ANSWERS and self.page.is_question):
             self.activate(choice)
-            return
-        element = screen.element(choice) or self._find_on_pages(choice) or self._command(choice)
-        self.pending = element
-        self._show("voice-confirm")
-        self.say(self.ui.text("kiosk", "confirm-choice", self.lang, choice=element.label))
-
-    def _find_on_pages(self, element_id: str) -> Element | None:
-        for page in self.laid_out.pages:
-            for placed in page:
-                if placed.element.id == element_id:
-                    return placed.element
-        return None
+        else:  # every other choice is confirmed with yes or no before it acts
+            self.pending = listening[choice]
+            self._show(VOICE_QUESTION)
+            self.say(self.ui.text("kiosk", "confirm-choice", self.lang, choice=self.pending.label))
 
     def _answer_pending(self, choice: str | None) -> None:
         pending = self.pending
@@ -332,7 +279,7 @@ class Kiosk:
     # ------------------------------------------------------------------ actions
     def activate(self, element_id: str) -> None:
         """One action, whatever input asked for it."""
-        if element_id != "voice-confirm" and element_id not in ANSWERS:
+        if element_id != VOICE_QUESTION and element_id not in ANSWERS:
             self.pending = None
         if self.pending is not None and element_id in ANSWERS:
             self._answer_pending(element_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from madang.content.schema import month_name
+
 from ..model import Element, Role
 from .base import Context, Outcome, Page, button, command_button, text
 from .ticket import TicketConfirmPage
@@ -41,6 +43,23 @@ class InfoPage(Page):
         return None
 
 
+def story(ctx: Context, item) -> list[Element]:
+    """What a landmark and an event share: their description, what they look like (audio description), facts."""
+    elements = [
+        text("description", ctx.readable(item.description)),
+        text("audio-description-heading", ctx.ui.text("landmark", "audio-description", ctx.lang), Role.heading),
+        text("audio-description", item.audio_description.get(ctx.lang)),
+    ]
+    if item.facts:
+        elements.append(text("facts-heading", ctx.ui.text("landmark", "facts", ctx.lang), Role.heading))
+        elements += [text(f"fact-{index + 1}", fact.get(ctx.lang)) for index, fact in enumerate(item.facts)]
+    return elements
+
+
+def where(ctx: Context, location) -> Element:
+    return text("location", ctx.ui.text("landmark", "where", ctx.lang, location=location.get(ctx.lang)))
+
+
 class LandmarkPage(InfoPage):
     kind = "landmark"
 
@@ -49,45 +68,26 @@ class LandmarkPage(InfoPage):
 
     def body(self, ctx: Context) -> list[Element]:
         item = self.item(ctx)
-        elements = [
-            text("summary", item.summary.get(ctx.lang)),
-            text("description", ctx.readable(item.description)),
-            text("audio-description-heading", ctx.ui.text("landmark", "audio-description", ctx.lang), Role.heading),
-            text("audio-description", item.audio_description.get(ctx.lang)),
-        ]
-        if item.facts:
-            elements.append(text("facts-heading", ctx.ui.text("landmark", "facts", ctx.lang), Role.heading))
-            elements += [text(f"fact-{index + 1}", fact.get(ctx.lang)) for index, fact in enumerate(item.facts)]
+        elements = [text("summary", item.summary.get(ctx.lang)), *story(ctx, item)]
         if item.location:
-            elements.append(
-                text("location", ctx.ui.text("landmark", "where", ctx.lang, location=item.location.get(ctx.lang)))
-            )
+            elements.append(where(ctx, item.location))
         if item.visiting:
             elements.append(text("visiting-heading", ctx.ui.text("landmark", "visiting", ctx.lang), Role.heading))
             elements.append(text("visiting", item.visiting.get(ctx.lang)))
         return elements
 
 
-class EventPage(InfoPage):
+class EventPage(LandmarkPage):
     kind = "event"
-
-    def prompt(self, ctx: Context) -> str:
-        return ctx.ui.prompt("landmark", ctx.lang)
 
     def body(self, ctx: Context) -> list[Element]:
         item = self.item(ctx)
-        elements = [
+        return [
             text("summary", item.summary.get(ctx.lang)),
             text("when", ctx.ui.text("landmark", "when", ctx.lang, when=item.when.get(ctx.lang))),
-            text("location", ctx.ui.text("landmark", "where", ctx.lang, location=item.location.get(ctx.lang))),
-            text("description", ctx.readable(item.description)),
-            text("audio-description-heading", ctx.ui.text("landmark", "audio-description", ctx.lang), Role.heading),
-            text("audio-description", item.audio_description.get(ctx.lang)),
+            where(ctx, item.location),
+            *story(ctx, item),
         ]
-        if item.facts:
-            elements.append(text("facts-heading", ctx.ui.text("landmark", "facts", ctx.lang), Role.heading))
-            elements += [text(f"fact-{index + 1}", fact.get(ctx.lang)) for index, fact in enumerate(item.facts)]
-        return elements
 
 
 class TaxPage(InfoPage):
@@ -145,26 +145,6 @@ class DocumentPage(InfoPage):
         if element_id == "request-document":
             return Outcome(push=TicketConfirmPage("documents", document_id=self.item_id))
         return super().activate(element_id, ctx)
-
-
-MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
-def month_name(month: int, lang: str) -> str:
-    return MONTHS_EN[month - 1] if lang == "en" else f"{month}월"
 
 
 INFO_PAGES: dict[str, type[InfoPage]] = {

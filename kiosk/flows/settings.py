@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from madang.content.contract import REQUIRED_COMMANDS
+
 from ..model import Element, Role
 from ..profile import Profile
 from .base import Context, Outcome, Page
@@ -16,16 +18,7 @@ TOGGLES = {
     "voice-guidance": "voice_guidance",
 }
 GRADED = {"text-size": "text_scale", "speech-rate": "speech_rate", "volume": "volume"}
-ORDER = (
-    "text-size",
-    "high-contrast",
-    "easy-mode",
-    "low-position",
-    "speech-rate",
-    "volume",
-    "captions",
-    "voice-guidance",
-)
+ORDER = REQUIRED_COMMANDS["settings"]  # the settings screen lists them in the contract's order
 
 
 def setting_value(ctx: Context, setting: str, profile: Profile) -> str:

@@ -16,19 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from madang.kiosk.flows.settings import TOGGLES
 from madang.kiosk.layout import PAGE_NEXT, PAGE_PREVIOUS
 from madang.kiosk.profile import TEXT_SCALES, Profile
 from tests.kiosk.driver import KioskDriver
 from tests.live_server import LiveServer, staff_action, staff_call_next, staff_message, staff_request
 
 ITEM_KINDS = ("landmark", "event", "tax", "document", "faq")
-TOGGLES = {
-    "high-contrast": "high_contrast",
-    "easy-mode": "easy_mode",
-    "low-position": "low_position",
-    "captions": "captions",
-    "voice-guidance": "voice_guidance",
-}
 POLL_S = 2.0  # the kiosk asks the server about a live ticket every 2 s of its clock
 IDLE_TO_WARNING_S = 100.0  # the idle warning comes 20 s before the 120 s timeout
 PROPOSAL = "광화문광장에 그늘막을 더 놓아 주세요."

@@ -5,6 +5,11 @@
 and documents service, then serves it on a free loopback port. `LiveServer.stop()` and `start()` take the
 server down and bring it back on the same port and database, so a test can see what a kiosk does offline.
 
+`serve(data_dir, env)` is the step below: it only serves an already set-up data folder (a test that sets up its
+own users and counters, or its own database), on a free port unless one is given; the `LiveServer` it returns
+stops with `stop()` or at the end of a ``with`` block. `start_process_group()` and `stop_process_group()` start
+and stop any such server command (a benchmark's bare Flask app too).
+
 `postgres_database_url()` gives a fresh PostgreSQL database for one server, and the `staff_*` helpers act as
 the counselor over the kiosk API with the staff token.
 
@@ -61,6 +66,63 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def madang_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    """Runs `madang ARGS` with ``env`` (its data folder and database); its standard output, stripped."""
+    done = subprocess.run(
+        [str(MADANG), *args],
+        env=env,
+        input=stdin if stdin is not None else "",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"`madang {' '.join(args)}` exited with {done.returncode}:\n{done.stderr}")
+    return done.stdout.strip()
+
+
+def start_process_group(command: list[str], *, env: dict[str, str], log: Path, ready_url: str) -> subprocess.Popen:
+    """Runs a server ``command`` in a process group of its own, its output appended to ``log``, and returns it once
+    ``ready_url`` answers. When the server exits first or does not answer in time, stops the group and raises."""
+    with log.open("a") as out:
+        process = subprocess.Popen(
+            command,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so stop_process_group() reaches every worker
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited with {process.returncode}:\n{log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(ready_url, timeout=2):
+                    return process
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the server did not answer at {ready_url} within {STARTUP_SECONDS} s") from None
+                time.sleep(0.1)
+    except BaseException:
+        stop_process_group(process)
+        raise
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """Stops a server from start_process_group(), its whole process group: gunicorn's quick shutdown (SIGINT),
+    then SIGKILL, since a worker thread still inside an event stream keeps its worker alive. The port refuses
+    connections after."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGINT)
+    with suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=2)
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
 @dataclass
 class LiveServer:
     """One `madang admin serve` process group on ``port``, with its data folder, database and log."""
@@ -80,70 +142,64 @@ class LiveServer:
 
     def madang(self, *args: str, stdin: str | None = None) -> str:
         """Runs `madang ARGS` against this server's data folder and database; its standard output, stripped."""
-        command = [str(MADANG), *args]
-        done = subprocess.run(
-            command,
-            env=self.env,
-            input=stdin if stdin is not None else "",
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"`madang {' '.join(args)}` exited with {done.returncode}:\n{done.stderr}")
-        return done.stdout.strip()
+        return madang_cli(self.env, *args, stdin=stdin)
 
     @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        """The gunicorn arbiter's process id (its workers are its children), while it runs."""
+        return self._process.pid if self.running else None
 
     def start(self) -> None:
         """Serves on ``port`` (again) and returns once the kiosk API answers."""
         if self.running:
             return
         command = [str(MADANG), "admin", "serve", "--port", str(self.port), "--workers", str(self.workers)]
-        with self.log.open("a") as log:
-            self._process = subprocess.Popen(
-                [*command, "--threads", str(self.threads)],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group, so stop() reaches every worker
-            )
-        try:
-            self._wait_until_up()
-        except BaseException:
-            self.stop()
-            raise
+        self._process = None  # one that exited on its own; start_process_group() stops a new one that fails
+        self._process = start_process_group(
+            [*command, "--threads", str(self.threads)],
+            env=self.env,
+            log=self.log,
+            ready_url=f"{self.url}{API}/openapi.json",
+        )
 
     def stop(self) -> None:
-        """Stops the server's whole process group: gunicorn's quick shutdown (SIGINT), then SIGKILL, since a
-        worker thread still inside an event stream keeps its worker alive. The port refuses connections after."""
+        """Stops the server's whole process group (see stop_process_group); start() brings it back."""
         process, self._process = self._process, None
-        if process is None:
-            return
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGINT)
-        with suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=2)
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+        if process is not None:
+            stop_process_group(process)
 
-    def _wait_until_up(self) -> None:
-        url = f"{self.url}{API}/openapi.json"
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self._process is None or self._process.poll() is not None:
-                code = self._process.returncode if self._process else None
-                raise RuntimeError(f"the server exited with {code}:\n{self.log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"the server did not answer at {url} within {STARTUP_SECONDS} s")
+    def __enter__(self) -> LiveServer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def serve(
+    data_dir: Path, env: dict[str, str], *, port: int | None = None, workers: int = 2, threads: int = 16
+) -> LiveServer:
+    """`madang admin serve` for the already set-up data folder and database of ``env``, on ``port`` (a free one by
+    default), its log (emptied first) at ``data_dir``/server.log; returns once it answers. Stop it with
+    ``stop()``, or use it as ``with serve(...) as server:``."""
+    data_dir = Path(data_dir)
+    port = port or free_port()
+    server = LiveServer(
+        url=f"http://127.0.0.1:{port}",
+        env=env,
+        data_dir=data_dir,
+        log=data_dir / "server.log",
+        database_url=env.get("MADANG_DATABASE_URL") or f"sqlite:///{(data_dir / 'madang.db').resolve()}",
+        port=port,
+        workers=workers,
+        threads=threads,
+    )
+    server.log.write_text("")
+    server.start()
+    return server
 
 
 @contextmanager
@@ -159,29 +215,15 @@ def start_live_server(
         env.pop(name, None)
     if database_url:
         env["MADANG_DATABASE_URL"] = database_url
-    port = free_port()
-    server = LiveServer(
-        url=f"http://127.0.0.1:{port}",
-        env=env,
-        data_dir=data_dir,
-        log=data_dir / "server.log",
-        database_url=database_url or f"sqlite:///{(data_dir / 'madang.db').resolve()}",
-        port=port,
-        workers=workers,
-        threads=threads,
-    )
-    server.madang("admin", "init")
-    server.madang("admin", "create-user", COUNSELOR, "--role", "counselor", stdin=COUNSELOR_PASSWORD)
-    server.staff_token = server.madang("admin", "create-token", COUNSELOR)
-    server.kiosk_token = server.madang("admin", "create-kiosk", "test-kiosk")
+    madang_cli(env, "admin", "init")
+    madang_cli(env, "admin", "create-user", COUNSELOR, "--role", "counselor", stdin=COUNSELOR_PASSWORD)
+    staff_token = madang_cli(env, "admin", "create-token", COUNSELOR)
+    kiosk_token = madang_cli(env, "admin", "create-kiosk", "test-kiosk")
     services = ",".join(COUNTER_SERVICES)
-    server.counter_id = int(server.madang("admin", "create-counter", COUNTER_NAME, "--services", services))
-    server.log.write_text("")
-    try:
-        server.start()
+    counter_id = int(madang_cli(env, "admin", "create-counter", COUNTER_NAME, "--services", services))
+    with serve(data_dir, env, workers=workers, threads=threads) as server:
+        server.staff_token, server.kiosk_token, server.counter_id = staff_token, kiosk_token, counter_id
         yield server
-    finally:
-        server.stop()
 
 
 @contextmanager

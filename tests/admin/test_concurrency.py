@@ -12,18 +12,11 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func
@@ -32,13 +25,12 @@ from sqlmodel import select
 from madang.admin_web.db import read_session, write_session
 from madang.admin_web.models import Role, Ticket, TicketPeriod, TicketStatus
 from madang.admin_web.services import auth, kiosks, queue
+from tests.live_server import API, LiveServer, serve
 
 from .conftest import PASSWORD
 
 CLERKS = 16
 TICKETS = 1000
-MADANG = Path(sys.executable).parent / "madang"
-API = "/api/v1"
 
 pytestmark = pytest.mark.slow
 
@@ -149,71 +141,12 @@ def test_sixteen_clerks_in_one_process(engine):
 # --- the real server -------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    host: str
-    port: int
-    log: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-
-@contextmanager
-def serve(database_url: str, data_dir: Path, *, workers: int = 3, threads: int = 16) -> Iterator[Server]:
-    """`madang admin serve` on a free loopback port, on ``database_url``; stopped when the block ends."""
-    env = {**os.environ, "MADANG_DATABASE_URL": database_url, "MADANG_DATA_DIR": str(data_dir)}
-    data_dir.mkdir(parents=True, exist_ok=True)
-    server = Server("127.0.0.1", free_port(), data_dir / "server.log")
-    command = [str(MADANG), "admin", "serve", "--port", str(server.port), "--workers", str(workers)]
-    with server.log.open("w") as log:
-        process = subprocess.Popen(
-            [*command, "--threads", str(threads)], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        wait_until_up(f"{server.url}{API}/openapi.json", process, server.log)
-        yield server
-    finally:
-        stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop the server we started: gunicorn's quick shutdown (SIGINT), then, since a worker thread still
-    inside an event stream keeps its worker alive, SIGKILL for the server's own process group."""
-    os.killpg(process.pid, signal.SIGINT)
-    with suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=2)
-    with suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}:\n{log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"the server did not answer at {url} within 30 s")
-
-
 class Http:
     """One keep-alive connection (one per thread): JSON in and out. After a pause it connects again, since
     gunicorn closes a connection idle for 2 s."""
 
-    def __init__(self, server: Server) -> None:
-        self.connection = http.client.HTTPConnection(server.host, server.port, timeout=30)
+    def __init__(self, server: LiveServer) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         self.used = time.monotonic()
 
     def request(self, method: str, path: str, token: str, body: dict | None = None, **headers: str):
@@ -238,7 +171,10 @@ class Http:
 def test_sixteen_clerks_through_the_server(engine, database_url, tmp_path):
     desks = seed(engine)
     engine.dispose()  # the server's processes are the ones that write now
-    with serve(database_url, tmp_path / "server") as server:
+    data_dir = tmp_path / "server"
+    data_dir.mkdir()
+    env = {**os.environ, "MADANG_DATABASE_URL": database_url, "MADANG_DATA_DIR": str(data_dir)}
+    with serve(data_dir, env, workers=3, threads=16) as server:
         local = threading.local()
         connections: list[Http] = []
 

@@ -26,10 +26,7 @@ import multiprocessing
 import os
 import random
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -37,7 +34,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -50,9 +47,11 @@ from madang.admin_web.models import Role
 from madang.admin_web.services import auth, content_store, kiosks, queue
 from madang.content.cli import SHIPPED_PACK
 
-MADANG = Path(sys.executable).parent / "madang"
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # run as a script, only tests/perf is on sys.path: the root finds tests.live_server
+from tests.live_server import API, free_port, serve, start_process_group, stop_process_group  # noqa: E402
+
 POSTGRES = os.environ.get("MADANG_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-API = "/api/v1"
 WORKERS = max(2, min(4, multiprocessing.cpu_count()))  # the default of `madang admin serve`
 THREADS = 16
 CLERKS = 16
@@ -119,59 +118,24 @@ def add_tickets(engine, count: int, service: str = "tax-square") -> None:
             queue.issue_ticket(session, service_id=service, kiosk_id=None, idempotency_key=None, actor="bench")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def running(command: list[str], port: int, env: dict, log: Path, ready_path: str) -> Iterator[int]:
-    with log.open("w") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited with {process.returncode}:\n{log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}{ready_path}", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the server did not answer within 30 s") from None
-                time.sleep(0.1)
-        yield process.pid
-    finally:
-        stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop the server we started: gunicorn's quick shutdown (SIGINT), then, since a worker thread still
-    inside an event stream keeps its worker alive, SIGKILL for the server's own process group."""
-    os.killpg(process.pid, signal.SIGINT)
-    with suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=2)
-    with suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
-
-
 @contextmanager
 def madang_server(url: str, folder: Path) -> Iterator[tuple[int, int]]:
-    port = free_port()
     env = {**os.environ, "MADANG_DATABASE_URL": url, "MADANG_DATA_DIR": str(folder)}
-    command = [str(MADANG), "admin", "serve", "--port", str(port), "--workers", str(WORKERS)]
-    with running([*command, "--threads", str(THREADS)], port, env, folder / "server.log", f"{API}/openapi.json") as pid:
-        yield port, pid
+    with serve(folder, env, workers=WORKERS, threads=THREADS) as live:
+        yield live.port, live.pid
 
 
 @contextmanager
 def hello_server(folder: Path) -> Iterator[int]:
     port = free_port()
     command = [sys.executable, __file__, "--hello-server", str(port)]
-    with running(command, port, dict(os.environ), folder / "hello.log", "/hello"):
+    process = start_process_group(
+        command, env=dict(os.environ), log=folder / "hello.log", ready_url=f"http://127.0.0.1:{port}/hello"
+    )
+    try:
         yield port
+    finally:
+        stop_process_group(process)
 
 
 def serve_hello(port: int) -> None:

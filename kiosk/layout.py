@@ -9,6 +9,7 @@ one. In low position everything stays inside the band a wheelchair user reaches.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .display import Display
@@ -47,27 +48,31 @@ def text_width_em(text: str) -> float:
     )
 
 
-def wrap(text: str, width_mm: float, em_mm: float) -> list[str]:
-    """Greedy word wrap by estimated glyph widths; a word longer than a line is broken between characters."""
-    limit = width_mm / em_mm
+def wrap_words(text: str, limit: float, width: Callable[[str], float]) -> list[str]:
+    """Greedy word wrap to ``limit`` as ``width`` measures; a word longer than a line is broken between characters."""
     lines: list[str] = []
     current = ""
     for word in text.split():
         candidate = f"{current} {word}" if current else word
-        if text_width_em(candidate) <= limit:
+        if width(candidate) <= limit:
             current = candidate
             continue
         if current:
             lines.append(current)
         current = ""
         for char in word:
-            if text_width_em(current + char) > limit and current:
+            if width(current + char) > limit and current:
                 lines.append(current)
                 current = ""
             current += char
     if current or not lines:
         lines.append(current)
     return lines
+
+
+def wrap(text: str, width_mm: float, em_mm: float) -> list[str]:
+    """Lines of ``text`` set ``em_mm`` large in a ``width_mm`` wide box, by estimated glyph widths."""
+    return wrap_words(text, width_mm / em_mm, text_width_em)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from .layout import wrap_words
+
 BAR_IDS = frozenset({"home", "back", "help", "settings", "call-staff", "language"})
 PAGING_IDS = ("page-previous", "page", "page-next")
 ACTIONABLE_ROLES = frozenset({"button", "option", "input"})
@@ -40,25 +42,8 @@ def pad(text: str, width: int) -> str:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """Greedy word wrap by cells; a word wider than a line is broken between characters."""
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        current = ""
-        for word in paragraph.split():
-            candidate = f"{current} {word}" if current else word
-            if cells(candidate) <= width:
-                current = candidate
-                continue
-            if current:
-                lines.append(current)
-            current = ""
-            for char in word:
-                if current and cells(current + char) > width:
-                    lines.append(current)
-                    current = ""
-                current += char
-        lines.append(current)
-    return lines
+    """Word wrap by terminal cells, keeping the text's own line breaks."""
+    return [line for paragraph in text.splitlines() or [""] for line in wrap_words(paragraph, width, cells)]
 
 
 def indented(text: str, first: str, rest: str, width: int) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -18,9 +19,10 @@ import pytest
 from madang.admin_web.db import write_session
 from madang.admin_web.models import Role
 from madang.admin_web.services import auth, chat, kiosks, queue
+from tests.live_server import LiveServer, serve
 
 from .conftest import PASSWORD
-from .test_concurrency import Http, Server, serve
+from .test_concurrency import Http
 
 API = "/api/v1"
 
@@ -28,8 +30,8 @@ API = "/api/v1"
 class EventStream:
     """GET /tickets/{id}/events, parsed one event at a time as the bytes arrive."""
 
-    def __init__(self, server: Server, ticket_id: str, token: str, last_event_id: int | None = None) -> None:
-        self.connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    def __init__(self, server: LiveServer, ticket_id: str, token: str, last_event_id: int | None = None) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
         headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
         if last_event_id is not None:
             headers["Last-Event-ID"] = str(last_event_id)
@@ -76,7 +78,10 @@ def line(engine, database_url, tmp_path):
             queue.issue_ticket(session, service_id="tax-square", kiosk_id=kiosk.id, idempotency_key=f"ahead-{n}")
         ticket, _ = queue.issue_ticket(session, service_id="tax-square", kiosk_id=kiosk.id, idempotency_key="mine")
     engine.dispose()
-    with serve(database_url, Path(tmp_path) / "server", workers=2) as server:
+    data_dir = Path(tmp_path) / "server"
+    data_dir.mkdir()
+    env = {**os.environ, "MADANG_DATABASE_URL": database_url, "MADANG_DATA_DIR": str(data_dir)}
+    with serve(data_dir, env, workers=2) as server:
         staff = Http(server)
         yield {
             "server": server,

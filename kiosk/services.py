@@ -7,7 +7,10 @@ offline path as when the network is down; call-back requests are always kept loc
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import TYPE_CHECKING
+
+from madang.content.errors import MadangError
 
 from .api_types import ChatMessage, ServerRefused, ServerUnavailable, TicketInfo
 from .callbacks import CallbackStore
@@ -16,6 +19,12 @@ if TYPE_CHECKING:  # the HTTP client is built at the edge (build.py); the core n
     from .server_client import KioskApiClient
 
 log = logging.getLogger(__name__)
+
+
+class CallbackStoreError(MadangError):
+    """The local store could not keep a call-back request (a full or broken disk): staff must be called."""
+
+
 NO_SERVER = "this kiosk has no server configured: start it with --server URL --token TOKEN"
 
 
@@ -70,7 +79,11 @@ class KioskServices:
         return self._api().rate(ticket_id, rating)
 
     def request_callback(self, *, service_id: str, lang: str, phone: str) -> None:
-        self.callbacks.add(service_id=service_id, lang=lang, phone=phone)
+        """Keep the request on the kiosk first (a ``MadangError`` when even that fails), then try to deliver."""
+        try:
+            self.callbacks.add(service_id=service_id, lang=lang, phone=phone)
+        except sqlite3.Error as error:
+            raise CallbackStoreError(f"the call-back request could not be saved on this kiosk ({error})") from None
         self.deliver_callbacks()
 
     def deliver_callbacks(self) -> int:

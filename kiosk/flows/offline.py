@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..api_types import ServerRefused, ServerUnavailable
+from madang.content.errors import MadangError
+
 from ..model import Element, Role
 from .base import Context, Outcome, Page, button, option, text, text_field
 from .notice import NoticePage
@@ -88,8 +89,12 @@ class CallbackPage(Page):
             return Outcome(say=[ctx.ui.text("callback", "too-short", ctx.lang)])
         try:
             ctx.services.request_callback(service_id=self.service_id, lang=ctx.lang, phone=self.phone)
-        except (ServerUnavailable, ServerRefused):  # the local store cannot fail over to anything: say so
+        except MadangError:  # the request could not even be kept on the kiosk: say so, keep what was typed
             return Outcome(say=[ctx.ui.text("consultation", "not-sent", ctx.lang)])
-        saved = ctx.ui.text("callback", "saved", ctx.lang)
         self.phone = ""
-        return Outcome(replace=NoticePage("callback:saved", ctx.ui.title("callback", ctx.lang), saved))
+        saved = NoticePage(
+            "callback:saved",
+            lambda ctx: ctx.ui.title("callback", ctx.lang),
+            lambda ctx: ctx.ui.text("callback", "saved", ctx.lang),
+        )
+        return Outcome(replace=saved)

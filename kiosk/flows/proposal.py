@@ -112,5 +112,9 @@ class ProposalConfirmPage(Page):
         if self.proposal.memo and not self.sent_memo:
             ctx.services.send_audio(ticket.id, self.proposal.memo)
             self.sent_memo = True
-        receipt = ctx.ui.prompt("proposal:receipt", ctx.lang, number=ticket.number)
-        return Outcome(replace=NoticePage("proposal:receipt", ctx.ui.title("proposal:receipt", ctx.lang), receipt))
+        receipt = NoticePage(
+            "proposal:receipt",
+            lambda ctx: ctx.ui.title("proposal:receipt", ctx.lang),
+            lambda ctx: ctx.ui.prompt("proposal:receipt", ctx.lang, number=ticket.number),
+        )
+        return Outcome(replace=receipt)

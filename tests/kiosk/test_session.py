@@ -286,3 +286,28 @@ def test_a_kiosk_without_a_server_says_the_same_and_keeps_the_call_back(open_kio
     kiosk.touch("service:tour")  # information still works
     kiosk.touch_anywhere("landmark:deoksugung")
     assert kiosk.screen_id == "landmark:deoksugung"
+
+
+def test_a_saved_notice_speaks_again_in_the_language_switched_to(open_kiosk):
+    kiosk = open_kiosk()
+    ask_for_a_ticket_offline(kiosk)
+    leave_a_callback(kiosk)
+    korean = kiosk.screen["title"]
+    events = kiosk.say("영어 로 바꿔 주세요")  # the language command is heard on every screen
+    assert kiosk.element("voice-confirm") is not None
+    events += kiosk.say("네")
+    assert kiosk.screen_id == "callback:saved" and kiosk.screen["lang"] == "en"
+    assert kiosk.screen["title"] != korean and kiosk.screen["title"] == "Ask for a call back"
+    assert "No ticket number is given." in said(events)
+
+
+def test_a_call_back_the_kiosk_cannot_keep_is_said_and_the_number_stays_typed(open_kiosk):
+    kiosk = open_kiosk()
+    ask_for_a_ticket_offline(kiosk)
+    kiosk.touch_anywhere("callback")
+    kiosk.type_text(PHONE)
+    kiosk.kiosk.services.callbacks.close()  # the local store's file is gone from under the kiosk
+    events = kiosk.touch_anywhere("send")
+    assert kiosk.screen_id == "callback"
+    assert "보내지 못했습니다" in said(events) and "직원" in said(events)
+    assert kiosk.element("phone")["value"] == PHONE

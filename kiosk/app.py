@@ -78,13 +78,11 @@ class Kiosk:
         warning = self.session.seconds_left if self.session.warned else None
         return compose(self.page, self.context(), pending=self.pending, warning_seconds=warning)
 
+    def _paging_labels(self, lang: str) -> PagingLabels:
+        return PagingLabels(*(self.ui.text("kiosk", key, lang) for key in ("page-previous", "page-next", "page-of")))
+
     def _lay_out(self) -> LaidOutScreen:
-        labels = PagingLabels(
-            self.ui.text("kiosk", "page-previous", self.lang),
-            self.ui.text("kiosk", "page-next", self.lang),
-            self.ui.text("kiosk", "page-of", self.lang),
-        )
-        laid_out = lay_out(self.screen(), self.profile, self.display, labels, self.page_index)
+        laid_out = lay_out(self.screen(), self.profile, self.display, self._paging_labels(self.lang), self.page_index)
         self.page_index = laid_out.page
         return laid_out
 
@@ -152,7 +150,7 @@ class Kiosk:
         elif isinstance(event, TextInput):
             self._text(event.text)
         elif isinstance(event, Utterance):
-            self._utterance(event.text)
+            self._utterance(event.text, event.lang or self.lang)
         elif isinstance(event, Audio):
             self._audio(event.path)
 
@@ -250,7 +248,9 @@ class Kiosk:
         self._apply(outcome)
 
     # ------------------------------------------------------------------ voice
-    def _utterance(self, heard: str) -> None:
+    def _utterance(self, heard: str, lang: str) -> None:
+        if lang != self.lang and self.pending is None and self._understood_in(lang, heard):
+            self._switch_language()  # the citizen speaks the other language: the kiosk answers in it
         question_open = self.pending is not None or self.page.is_question
         listening = heard_elements(self.laid_out, self.context(), answers=question_open)
         choice = match(heard, [(element_id, element.voice) for element_id, element in listening.items()])
@@ -264,6 +264,15 @@ class Kiosk:
             self.pending = listening[choice]
             self._show(VOICE_QUESTION)
             self.say(self.ui.text("kiosk", "confirm-choice", self.lang, choice=self.pending.label))
+
+    def _understood_in(self, lang: str, heard: str) -> bool:
+        """Whether ``heard`` is one of this screen's phrases in ``lang``, the language it was heard in."""
+        profile = self.profile.with_lang(lang)
+        ctx = Context(self.pack, self.ui, profile, self.now, self.services)
+        screen = compose(self.page, ctx, pending=None, warning_seconds=None)
+        laid_out = lay_out(screen, profile, self.display, self._paging_labels(lang), self.page_index)
+        heard_there = heard_elements(laid_out, ctx, answers=self.page.is_question)
+        return match(heard, [(element_id, element.voice) for element_id, element in heard_there.items()]) is not None
 
     def _answer_pending(self, choice: str | None) -> None:
         pending = self.pending

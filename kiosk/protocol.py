@@ -9,6 +9,7 @@ import json
 from dataclasses import MISSING, dataclass, fields
 from typing import Any, ClassVar
 
+LANGS = ("ko", "en")
 KEYS = ("up", "down", "left", "right", "enter", "back", "home", "help", "volume-up", "volume-down")
 MAX_LINE = 100_000
 
@@ -49,7 +50,11 @@ class TextInput:
 class Utterance:
     type: ClassVar[str] = "utterance"
     text: str
-    lang: str = ""
+    lang: str = ""  # the language it was heard in; "" for the session's
+
+    def __post_init__(self) -> None:
+        if self.lang not in ("", *LANGS):
+            raise ProtocolError("bad_field", f"utterance.lang must be one of {', '.join(LANGS)} (or left out)")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,55 @@
+"""What the kiosk does with recognised speech: exact phrases only, every choice confirmed, the speaker's language."""
+
+from __future__ import annotations
+
+from .conftest import said
+from .driver import KioskDriver
+
+
+def test_an_english_speaker_at_a_korean_screen_is_answered_in_english(tmp_path):
+    kiosk = KioskDriver.build(tmp_path)
+    events = kiosk.say("tax square", lang="en")
+    assert kiosk.screen["lang"] == "en" and kiosk.screen_id == "home"
+    assert 'Tax Square. Say "yes" if that is right, or "no".' in said(events)
+    kiosk.say("yes", lang="en")
+    assert kiosk.screen_id == "service:tax-square" and kiosk.screen["title"] == "Tax Square"
+
+
+def test_speech_that_is_no_phrase_of_the_screen_changes_nothing(tmp_path):
+    kiosk = KioskDriver.build(tmp_path)
+    kiosk.send(type="presence")
+    for heard, lang in (("오늘 날씨 어때요", "ko"), ("what time is it", "en"), ("세금 광장 세금", "ko")):
+        events = kiosk.say(heard, lang=lang)
+        assert kiosk.screen_id == "home" and kiosk.screen["lang"] == "ko", heard
+        assert "잘 알아듣지 못했습니다" in said(events), heard
+        assert kiosk.element("voice-confirm") is None
+
+
+def test_no_cancels_a_choice_heard_and_only_yes_or_no_answers_the_question(tmp_path):
+    kiosk = KioskDriver.build(tmp_path)
+    kiosk.say("세금")
+    assert kiosk.element("voice-confirm") is not None
+    events = kiosk.say("민원 서류")  # another option while the question is open: asked again, nothing done
+    assert kiosk.screen_id == "home" and "세금 광장, 맞으면" in said(events)
+    events = kiosk.say("아니요")
+    assert kiosk.screen_id == "home" and kiosk.element("voice-confirm") is None
+    assert "취소했습니다" in said(events)
+
+
+def test_repeat_and_louder_act_at_once_without_a_question(tmp_path):
+    kiosk = KioskDriver.build(tmp_path)
+    kiosk.say("세금")
+    kiosk.say("네")
+    before = kiosk.screen["profile"]["volume"]
+    kiosk.say("소리 크게")
+    assert kiosk.screen["profile"]["volume"] > before and kiosk.element("voice-confirm") is None
+    prompt = kiosk.spoken()[-1]
+    events = kiosk.say("다시 말해 주세요")
+    assert said(events) and kiosk.spoken(events)[-1] == prompt
+
+
+def test_a_language_the_kiosk_does_not_speak_is_a_bad_line(tmp_path):
+    kiosk = KioskDriver.build(tmp_path)
+    events = kiosk.send(type="utterance", text="bonjour", lang="fr")
+    assert [event["code"] for event in kiosk.errors(events)] == ["bad_field"]
+    assert kiosk.screen_id == "home"

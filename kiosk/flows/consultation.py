@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..api_types import ChatMessage, ServerRefused, ServerUnavailable
 from ..model import Element, Role
 from .base import Context, Outcome, Page, button, command_button, option, text, text_field
 from .live import ENDED, LiveTicket
+from .memo import read_memo
 
 QUICK_REPLIES = ("ok", "repeat", "wait", "thanks")
 SHOWN_MESSAGES = 6
-MAX_MEMO_BYTES = 10 * 1024 * 1024
 
 
 class ConsultationPage(Page):
@@ -105,8 +103,10 @@ class ConsultationPage(Page):
         """A recorded voice memo (a WAV file) while recording: sent to the counsellor as audio."""
         if not self.recording:
             return None
-        data = Path(path).read_bytes()[:MAX_MEMO_BYTES]
         self.recording = False
+        data = read_memo(path)
+        if data is None:
+            return Outcome(say=[ctx.ui.text("consultation", "memo-too-long", ctx.lang)])
         try:
             self.messages.append(ctx.services.send_audio(self.ticket.id, data))
         except (ServerUnavailable, ServerRefused):

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 from ..api_types import ServerRefused, ServerUnavailable
 from ..model import Element, Role
 from .base import Context, Outcome, Page, button, command_button, text, text_field
+from .memo import read_memo
 from .notice import NoticePage
 from .offline import OfflinePage
 
 SERVICE = "mayor-office"
 MAX_TEXT = 1900  # leaves room for the "[Proposal]" mark within the API's 2,000 characters
-MAX_MEMO_BYTES = 10 * 1024 * 1024
 
 
 class ProposalPage(Page):
@@ -61,8 +60,11 @@ class ProposalPage(Page):
     def audio(self, path: str, ctx: Context) -> Outcome | None:
         if not self.recording:
             return None
-        self.memo = Path(path).read_bytes()[:MAX_MEMO_BYTES]
         self.recording = False
+        memo = read_memo(path)
+        if memo is None:
+            return Outcome(say=[ctx.ui.text("consultation", "memo-too-long", ctx.lang)])
+        self.memo = memo
         return Outcome(say=[ctx.ui.text("proposal", "recorded", ctx.lang)])
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from madang.kiosk.flows.memo import MAX_MEMO_BYTES
+
 from .conftest import said
 from .driver import KioskDriver
 
@@ -53,3 +55,17 @@ def test_a_language_the_kiosk_does_not_speak_is_a_bad_line(tmp_path):
     events = kiosk.send(type="utterance", text="bonjour", lang="fr")
     assert [event["code"] for event in kiosk.errors(events)] == ["bad_field"]
     assert kiosk.screen_id == "home"
+
+
+def test_a_memo_longer_than_the_server_takes_is_refused_whole_not_cut(tmp_path):
+    kiosk = KioskDriver.build(tmp_path / "kiosk")
+    kiosk.touch("service:mayor-office")
+    kiosk.touch_anywhere("propose")
+    kiosk.touch_anywhere("record-memo")
+    too_long = tmp_path / "memo.wav"
+    too_long.write_bytes(b"RIFF" + bytes(MAX_MEMO_BYTES))
+    events = kiosk.send(type="audio", path=str(too_long))
+    assert not kiosk.errors(events)
+    assert "녹음이 너무 길어" in said(events)
+    assert kiosk.element("memo") is None  # nothing recorded, so nothing half-sent later
+    assert kiosk.kiosk.page.memo is None

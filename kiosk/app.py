@@ -373,15 +373,10 @@ class Kiosk:
     def _apply(self, outcome: Outcome) -> None:
         if outcome.profile is not None:
             self._set_profile(outcome.profile)
-        if outcome.end_session:
-            self.end_session()
-            return
         if outcome.push is not None:
             self._go(stack=[*self.stack, outcome.push], say=outcome.say)
         elif outcome.replace is not None:
             self._go(stack=[*self.stack[:-1], outcome.replace], say=outcome.say)
-        elif outcome.home:
-            self._go(stack=[self.stack[0]], say=outcome.say)
         elif outcome.back and len(self.stack) > 1:
             self._go(stack=self.stack[:-1], say=outcome.say)
         else:

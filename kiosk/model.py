@@ -75,9 +75,6 @@ class Box:
     def as_list(self) -> list[float]:
         return [round(self.x, 1), round(self.y, 1), round(self.w, 1), round(self.h, 1)]
 
-    def contains(self, x: float, y: float) -> bool:
-        return self.x <= x <= self.x + self.w and self.y <= y <= self.y + self.h
-
 
 @dataclass(frozen=True)
 class Placed:

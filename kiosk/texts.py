@@ -57,6 +57,3 @@ class UiTexts:
         if option is None:
             raise KioskError(f"the content pack has no command '{command_id}': add it to ui/phrases.yaml")
         return Command(command_id, option.label.get(lang), tuple(option.voice.get(lang)))
-
-    def has_command(self, command_id: str) -> bool:
-        return command_id in self._commands

@@ -45,14 +45,12 @@ class Context:
 
 @dataclass
 class Outcome:
-    """What a page wants after an action: another page, words to say, the session to end."""
+    """What a page wants after an action: another page, words to say, a page of the screen to show."""
 
     push: Page | None = None  # go forward to this page
     replace: Page | None = None  # go to this page, and leave the current one out of "back"
-    home: bool = False
     back: bool = False
     say: list[str] = field(default_factory=list)
-    end_session: bool = False
     focus: str | None = None
     show: str | None = None  # turn to the page of this element: what changed (a call, a message)
     profile: Profile | None = None  # the citizen changed a setting
@@ -62,7 +60,6 @@ class Page:
     """One screen of a flow. ``screen_id`` is the contract id seen by outside checks."""
 
     screen_id: str = ""
-    voice_listens: bool = True
     is_question = False  # yes/no answers on this page act without a further confirmation
     keeps_session = False  # the idle timeout waits while this page follows a live ticket
 

@@ -6,7 +6,7 @@ import uuid
 
 from ..api_types import ServerRefused, ServerUnavailable, TicketInfo
 from ..model import Element, Role
-from .base import Context, Outcome, Page, command_button, option, text
+from .base import Context, Outcome, Page, button, command_button, option, text
 from .consultation import ConsultationPage
 from .live import ENDED, LiveTicket, minutes
 from .offline import OfflinePage
@@ -49,12 +49,16 @@ class TicketConfirmPage(Page):
             option(f"need:{need}", ui.text("ticket:confirm", f"need-{need}", lang)).with_(selected=need in self.needs)
             for need in NEEDS
         ]
-        chosen = self.consult_lang or lang
-        language = ui.text("ticket:confirm", f"language-{chosen}", lang)
-        elements.append(
-            option("consult-language", ui.text("ticket:confirm", "consult-language", lang, language=language))
-        )
+        elements.append(option("consult-language", self._language_label(ctx)))
         return elements
+
+    def _consultation_lang(self, ctx: Context) -> str:
+        """The language the counsellor should speak: the session's unless the citizen chose the other."""
+        return self.consult_lang or ctx.lang
+
+    def _language_label(self, ctx: Context) -> str:
+        language = ctx.ui.text("ticket:confirm", f"language-{self._consultation_lang(ctx)}", ctx.lang)
+        return ctx.ui.text("ticket:confirm", "consult-language", ctx.lang, language=language)
 
     def activate(self, element_id: str, ctx: Context) -> Outcome | None:
         if element_id.startswith("need:") and element_id[5:] in NEEDS:
@@ -63,8 +67,8 @@ class TicketConfirmPage(Page):
             label = ctx.ui.text("ticket:confirm", f"need-{element_id[5:]}", ctx.lang)
             return Outcome(say=[f"{label}: {ctx.ui.text('kiosk', state, ctx.lang)}"])
         if element_id == "consult-language":
-            self.consult_lang = "en" if (self.consult_lang or ctx.lang) == "ko" else "ko"
-            return Outcome(say=[self.elements(ctx)[-1].label])
+            self.consult_lang = "en" if self._consultation_lang(ctx) == "ko" else "ko"
+            return Outcome(say=[self._language_label(ctx)])
         if element_id == "no":
             return Outcome(back=True)
         if element_id == "yes":
@@ -72,14 +76,15 @@ class TicketConfirmPage(Page):
         return None
 
     def _take(self, ctx: Context) -> Outcome:
+        lang = self._consultation_lang(ctx)
         note = None
         if self.document_id:
-            document = ctx.pack.get("document", self.document_id).name.get(self.consult_lang or ctx.lang)
-            note = ctx.ui.text("ticket:confirm", "document-note", self.consult_lang or ctx.lang, document=document)
+            document = ctx.pack.get("document", self.document_id).name.get(lang)
+            note = ctx.ui.text("ticket:confirm", "document-note", lang, document=document)
         try:
             ticket = ctx.services.take_ticket(
                 service_id=self.service_id,
-                lang=self.consult_lang or ctx.lang,
+                lang=lang,
                 needs=sorted(self.needs),
                 key=self.key,
                 note=note,
@@ -124,8 +129,7 @@ class TicketWaitingPage(Page):
             text("ticket-status", self.live.status_line(ctx), Role.status),
         ]
         if self.ticket.status not in ENDED:
-            cancel = ctx.ui.text("ticket:waiting", "cancel-ticket", ctx.lang)
-            elements.append(Element("cancel-ticket", Role.button, cancel, voice=(cancel,)))
+            elements.append(button("cancel-ticket", ctx.ui.text("ticket:waiting", "cancel-ticket", ctx.lang)))
         elements.append(command_button(ctx, "finish"))
         return elements
 

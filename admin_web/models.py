@@ -1,17 +1,16 @@
 """The database: staff, kiosks, content versions, and the consultation queues with their period log.
 
-Times are timezone-aware UTC (``utcnow()``) on every engine.
+Times are timezone-aware UTC (``utcnow()``) on every engine; days and months are Seoul's
+(``madang.content.contract.SEOUL``).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
-
-SEOUL = timezone(timedelta(hours=9), "KST")  # Korea has no daylight saving time
 
 
 def utcnow() -> datetime:

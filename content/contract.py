@@ -1,5 +1,9 @@
 """Ids other parts of Madang and outside checks rely on. Renaming any of them breaks a contract."""
 
+from datetime import timedelta, timezone
+
+SEOUL = timezone(timedelta(hours=9), "KST")  # the city's clock, for days and months; Korea has no daylight saving
+
 SEOUL_SERVICES = (
     "consult-120",
     "documents",

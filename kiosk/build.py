@@ -8,9 +8,10 @@ from pathlib import Path
 
 from madang.content.checks import validate_pack
 from madang.content.cli import SHIPPED_PACK
+from madang.content.contract import SEOUL
 
 from .app import Kiosk
-from .callbacks import SEOUL, CallbackStore
+from .callbacks import CallbackStore
 from .display import load_display
 from .errors import KioskError
 from .server_client import KioskApiClient

@@ -19,10 +19,11 @@ import sqlite3
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from madang.content.contract import SEOUL
 from madang.content.errors import MadangError
 
 from .api_types import ServerRefused, ServerUnavailable
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SEOUL = timezone(timedelta(hours=9), "KST")  # Korea has no daylight saving time
 LANGS = ("ko", "en")
 MAX_NOTE = 500
 SCHEMA = """

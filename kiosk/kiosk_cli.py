@@ -13,7 +13,7 @@ from madang.content.errors import MadangError
 def _now(today: str | None) -> datetime | None:
     if today is None:
         return None
-    from .callbacks import SEOUL
+    from madang.content.contract import SEOUL
 
     try:
         return datetime.fromisoformat(today).replace(tzinfo=SEOUL)

@@ -24,7 +24,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
-from ..models import SEOUL, Kiosk, QueueService, Ticket, TicketPeriod, TicketStatus
+from madang.content.contract import SEOUL
+
+from ..models import Kiosk, QueueService, Ticket, TicketPeriod, TicketStatus
 
 NO_NEED = "none"
 NO_KIOSK = ""  # tickets issued by staff rather than at a kiosk

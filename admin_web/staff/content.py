@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 
 from flask import flash, g, redirect, render_template, request, url_for
 
+from madang.content.contract import SEOUL
+
 from ..context import engine
 from ..db import read_session, write_session
 from ..i18n import add_texts
-from ..models import SEOUL, ContentVersion, Role
+from ..models import ContentVersion, Role
 from ..services import audit, content_review, content_store
 from . import add_to_menu, login_required, staff
 from .content_texts import TEXTS

@@ -19,11 +19,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from madang.content.contract import SEOUL
+
 from ..context import engine, settings
 from ..db import read_session, write_session
 from ..errors import ApiError, Conflict, NotFound
 from ..i18n import translate
-from ..models import SEOUL, Counter, Message, QueueService, Role, Ticket, TicketStatus, iso
+from ..models import Counter, Message, QueueService, Role, Ticket, TicketStatus, iso
 from ..services import chat, queue
 from . import (
     add_to_menu,

@@ -36,8 +36,8 @@ from pathlib import Path
 
 from server_bench import percentiles
 
+from madang.content.contract import SEOUL
 from madang.kiosk.build import build_kiosk
-from madang.kiosk.callbacks import SEOUL
 from madang.kiosk.protocol import ProtocolError, parse
 
 MADANG = Path(sys.executable).parent / "madang"

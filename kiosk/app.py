@@ -397,11 +397,12 @@ class Kiosk:
         self._announce_screen()
 
     def _set_profile(self, profile: Profile) -> None:
+        """A new profile lays the screen out again, on the page that keeps the focused element in view."""
         self.profile = profile
-        self.laid_out = self._lay_out()
-        if self.focus is not None and self.laid_out.page_of(self.focus) is not None:
-            self.page_index = self.laid_out.page_of(self.focus) or 0
+        if self.focus is None:
             self.laid_out = self._lay_out()
+        else:
+            self._show(self.focus)
 
     def _headset(self, plugged: bool) -> None:
         if plugged == self.headset:

@@ -193,13 +193,13 @@ def lay_out(screen: Screen, profile: Profile, display: Display, labels: PagingLa
 
     title = Element(TITLE, Role.heading, screen.title)
     title_height, title_lines = measure(title, width, title_metrics)
-    title_placed = Placed(title, Box(MARGIN_MM, region_top + MARGIN_MM, width, title_height), title_metrics.cap)
-    title_placed = Placed(title, title_placed.box, title_metrics.cap, len(title_lines))
+    title_box = Box(MARGIN_MM, region_top + MARGIN_MM, width, title_height)
+    title_placed = Placed(title, title_box, title_metrics.cap, len(title_lines))
 
     bar = _bar([e for e in screen.elements if e.zone is Zone.bar], width, region_bottom - MARGIN_MM, bar_metrics)
     bar_top = min((placed.box.y for placed in bar), default=region_bottom - MARGIN_MM)
     body = [e for e in screen.elements if e.zone is Zone.body]
-    body_top = title_placed.box.y + title_height + GAP_MM
+    body_top = title_box.y + title_height + GAP_MM
     max_options = EASY_MAX_OPTIONS if profile.easy_mode else None
 
     pages = _paginate(
@@ -217,21 +217,16 @@ def lay_out(screen: Screen, profile: Profile, display: Display, labels: PagingLa
     page = max(0, min(page, len(pages) - 1))
     laid_out = []
     for index, placed in enumerate(pages):
-        paging = _paging(
-            index, len(pages), labels, width=width, top=bar_top - GAP_MM - paging_height, height=paging_height
-        )
-        laid_out.append((title_placed, *placed, *_with_cap(paging, bar_metrics), *bar))
+        box = Box(MARGIN_MM, bar_top - GAP_MM - paging_height, third, paging_height)
+        paging = _paging(index, len(pages), labels, box, bar_metrics.cap)
+        laid_out.append((title_placed, *placed, *paging, *bar))
     return LaidOutScreen(screen, tuple(laid_out), page)
 
 
-def _with_cap(placed: list[Placed], metrics: Metrics) -> list[Placed]:
-    return [Placed(item.element, item.box, metrics.cap, item.lines) for item in placed]
-
-
-def _paging(index: int, count: int, labels: PagingLabels, *, width: float, top: float, height: float) -> list[Placed]:
+def _paging(index: int, count: int, labels: PagingLabels, first: Box, cap: float) -> list[Placed]:
+    """Previous, the page number and next, side by side in boxes like ``first``, on a screen of several pages."""
     if count < 2:
         return []
-    third = (width - 2 * GAP_MM) / 3
     status = labels.page_of.format(page=index + 1, pages=count)
     elements = (  # the page buttons' labels are also their voice phrases
         Element(PAGE_PREVIOUS, Role.button, labels.previous, voice=(labels.previous,), enabled=index > 0),
@@ -239,6 +234,6 @@ def _paging(index: int, count: int, labels: PagingLabels, *, width: float, top: 
         Element(PAGE_NEXT, Role.button, labels.next, voice=(labels.next,), enabled=index < count - 1),
     )
     return [
-        Placed(element, Box(MARGIN_MM + column * (third + GAP_MM), top, third, height), 0.0)
+        Placed(element, Box(first.x + column * (first.w + GAP_MM), first.y, first.w, first.h), cap)
         for column, element in enumerate(elements)
     ]

@@ -21,14 +21,17 @@ def _now(today: str | None) -> datetime | None:
         raise click.BadParameter(f"{today!r} is not a date: write YYYY-MM-DD", param_hint="--today") from None
 
 
-@click.command()
-@click.option(
+MODE_OPTION = click.option(
     "--mode",
-    type=click.Choice(["headless", "terminal"]),
+    type=click.Choice(["terminal", "headless"]),
     default="terminal",
     show_default=True,
-    help="headless: JSON lines on stdin/stdout for programs; terminal: numbered options for a person.",
+    help="terminal: numbered options for a person; headless: JSON lines on stdin/stdout for programs.",
 )
+
+
+@click.command()
+@MODE_OPTION
 @click.option(
     "--server", metavar="URL", help="The admin web, e.g. http://127.0.0.1:8080. Without it the kiosk is offline."
 )

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import click
 
+from .kiosk_cli import MODE_OPTION
+
 STARTUP_SECONDS = 60.0
 STOP_SECONDS = 3.0
 KIOSK_NAME = "madang-run"
@@ -176,13 +178,7 @@ def _raise_on_signal(signum: int, _frame: object) -> None:
 
 @click.command()
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="The admin web's port.")
-@click.option(
-    "--mode",
-    type=click.Choice(["terminal", "headless"]),
-    default="terminal",
-    show_default=True,
-    help="terminal: the kiosk for a person here; headless: the JSON-lines protocol on stdin/stdout.",
-)
+@MODE_OPTION
 def run(port: int, mode: str) -> None:
     """Start Madang here: the admin web on SQLite in ./var (MADANG_DATA_DIR) and a kiosk connected to it.
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import subprocess
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from tests.conftest import MADANG
 from tests.live_server import LiveServer, staff_call_next
 
 from .conftest import TICKET_NUMBER
+from .output_lines import OutputLines
 
 WAIT_S = 20  # for one answer; the kiosk starts in about a second
 
@@ -38,15 +37,8 @@ class HeadlessKiosk:
             encoding="utf-8",
             bufsize=1,
         )
-        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.lines = OutputLines(self.process.stdout)
         self.seen: list[dict] = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            self.lines.put(line)
-        self.lines.put(None)
 
     def send(self, line: str | dict) -> None:
         self.process.stdin.write((line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)) + "\n")
@@ -83,7 +75,7 @@ class HeadlessKiosk:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=WAIT_S)
-        self.reader.join(timeout=WAIT_S)  # it ends at the end of the output, before the pipes close
+        self.lines.join(timeout=WAIT_S)  # it ends at the end of the output, before the pipes close
         for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
             stream.close()
 

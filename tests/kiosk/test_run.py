@@ -22,6 +22,8 @@ from pathlib import Path
 from tests.conftest import MADANG
 from tests.live_server import free_port
 
+from .output_lines import OutputLines
+
 STARTUP_SECONDS = 90
 PASSWORD_SHOWN = "it is shown only this once"
 
@@ -41,20 +43,11 @@ class MadangRun:
             stderr=subprocess.PIPE,
             text=True,
         )
-        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.lines = OutputLines(self.process.stdout)
         self.stderr: list[str] = []
         self.events: list[dict] = []
-        self._readers = [
-            threading.Thread(target=self._read_stdout, daemon=True),
-            threading.Thread(target=self._read_stderr, daemon=True),
-        ]
-        for reader in self._readers:
-            reader.start()
-
-    def _read_stdout(self) -> None:
-        for line in self.process.stdout:
-            self.lines.put(line)
-        self.lines.put(None)
+        self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True)
+        self._stderr_reader.start()
 
     def _read_stderr(self) -> None:
         self.stderr.extend(self.process.stderr)
@@ -82,8 +75,8 @@ class MadangRun:
 
     def finish(self) -> int:
         code = self.process.wait(timeout=30)
-        for reader in self._readers:
-            reader.join(timeout=10)
+        self.lines.join(timeout=10)
+        self._stderr_reader.join(timeout=10)
         return code
 
     def close(self) -> None:

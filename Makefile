@@ -13,7 +13,11 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 # Debian packages Madang needs. libgl1: OpenGL, loaded when pyopenxr is imported. chromium and
 # fonts-noto-cjk: the staff web's browser tests (Korean text). npm (checked as a command, since some
 # Node.js builds bring their own): axe-core, the accessibility checker injected into those pages.
-APT_PACKAGES := libgl1 chromium fonts-noto-cjk
+# espeak-ng and libespeak-ng1: the kiosk's voice. libportaudio2: sounddevice. pulseaudio,
+# pulseaudio-utils, libasound2-plugins, alsa-utils: the virtual speaker and microphone of the voice
+# tests (and a kiosk's sound server). sox: adds noise to the voice benchmark's clips.
+APT_PACKAGES := libgl1 chromium fonts-noto-cjk espeak-ng libespeak-ng1 libportaudio2 pulseaudio pulseaudio-utils \
+	libasound2-plugins alsa-utils sox
 AXE := $(VENV)/node/node_modules/axe-core/axe.min.js
 
 .PHONY: help setup system run test lint bench clean

@@ -18,17 +18,19 @@ from .flows.help import HelpPage
 from .flows.home import HomePage
 from .flows.settings import SettingsPage
 from .focus import focus_ring, moved
+from .hearing import Heard, Hearing, UnreadableAudioError
 from .layout import PAGE_NEXT, PAGE_PREVIOUS, PAGE_STATUS, PagingLabels, lay_out
-from .listening import IMMEDIATE, heard_elements
+from .listening import IMMEDIATE, body_choices, heard_elements, recogniser_choices
 from .model import Element, LaidOutScreen, Role, Screen, Zone
 from .profile import Profile
 from .protocol import Audio, Headset, InputEvent, Key, ProtocolError, Quit, TextInput, Tick, Touch, Utterance
+from .scanning import MISHEARD_BEFORE_SCAN, Scan, ScanChoice
 from .services import KioskServices
 from .session import SessionClock
 from .speech import reading, spoken
 from .texts import UiTexts
 from .views import screen_event, ticket_event
-from .voice_match import match
+from .voice_match import answer, match, snap
 
 CALLBACK_RETRY_S = 30.0
 
@@ -42,6 +44,7 @@ class Kiosk:
         display: Display | None = None,
         now: datetime,
         session: SessionClock | None = None,
+        hearing: Hearing | None = None,
     ) -> None:
         self.pack = pack
         self.ui = UiTexts(pack)
@@ -49,12 +52,15 @@ class Kiosk:
         self.display = display or Display()
         self.now = now
         self.session = session or SessionClock()
+        self.hearing = hearing
         self.profile = Profile()
         self.headset = False
         self.stack: list[Page] = [HomePage()]
         self.page_index = 0
         self.focus: str | None = None
         self.pending: Element | None = None  # an option heard by voice, waiting for yes or no
+        self.scan: Scan | None = None  # choices read one at a time, after speech failed twice
+        self.misheard = 0  # utterances not understood in a row on this screen
         self.last_spoken: list[str] = []
         self.since_callbacks = 0.0
         self.out: list[dict] = []
@@ -239,31 +245,126 @@ class Kiosk:
         if not Path(path).is_file():
             raise ProtocolError("bad_audio", f"no audio file at {path}: give the path of a WAV file")
         outcome = self.page.audio(path, self.context())
-        if outcome is None:
-            raise ProtocolError(
-                "voice_unavailable",
-                'speech recognition from audio is not available yet: send {"type":"utterance"} instead; '
-                "audio is taken here only as a voice memo, after 'record'",
-            )
-        self._apply(outcome)
+        if outcome is not None:  # a voice memo the page was recording
+            self._apply(outcome)
+            return
+        self.hear(self._transcribe(path))
+
+    def _transcribe(self, path: str) -> list[Heard]:
+        reason = self.cannot_listen()
+        if reason is not None:
+            if self.lang != "ko":
+                self.say(self.ui.text("kiosk", "voice-off", self.lang))
+            raise ProtocolError("voice_unavailable", f"{reason}; touch, keys and text still work")
+        try:
+            return self.hearing.transcribe(path, self.lang, self.recogniser_phrases())  # type: ignore[union-attr]
+        except UnreadableAudioError as error:
+            raise ProtocolError("bad_audio", str(error)) from None
+
+    def cannot_listen(self) -> str | None:
+        """Why voice input is off in the session's language, or None when the kiosk can listen."""
+        if self.hearing is None:
+            return "speech recognition is off on this kiosk"
+        return self.hearing.unavailable(self.lang)
 
     # ------------------------------------------------------------------ voice
+    def recogniser_choices(self) -> dict[str, tuple[str, ...]]:
+        """What the recogniser may hear now: yes and no while a question is open, else the screen's choices."""
+        ctx = self.context()
+        if self.pending is not None or self.scan is not None:
+            return recogniser_choices(self.laid_out, ctx, answers_only=True)
+        choices = recogniser_choices(self.laid_out, ctx, answers_only=False)
+        if self.page.is_question:
+            choices.update(recogniser_choices(self.laid_out, ctx, answers_only=True))
+        return choices
+
+    def recogniser_phrases(self) -> list[str]:
+        return list(dict.fromkeys(phrase for phrases in self.recogniser_choices().values() for phrase in phrases))
+
+    def hear(self, heard: list[Heard]) -> None:
+        """What the recogniser heard, each utterance snapped strictly to one of the phrases it was given."""
+        for utterance in heard:
+            choices = self.recogniser_choices()
+            if self.pending is not None or self.scan is not None:
+                choice = answer(utterance.text, choices.items())
+            else:
+                choice = snap(utterance.text, choices.items(), utterance.confidences)
+            self.out.append({"type": "heard", "text": utterance.text, "choice": choice})
+            self._voice_choice(choice)
+
     def _utterance(self, heard: str, lang: str) -> None:
         if lang != self.lang and self.pending is None and self._understood_in(lang, heard):
             self._switch_language()  # the citizen speaks the other language: the kiosk answers in it
-        question_open = self.pending is not None or self.page.is_question
+        question_open = self.pending is not None or self.page.is_question or self.scan is not None
         listening = heard_elements(self.laid_out, self.context(), answers=question_open)
-        choice = match(heard, [(element_id, element.voice) for element_id, element in listening.items()])
-        if self.pending is not None:
+        self._voice_choice(match(heard, [(element_id, element.voice) for element_id, element in listening.items()]))
+
+    def _voice_choice(self, choice: str | None) -> None:
+        if self.scan is not None:
+            self._scan_answer(choice)
+        elif self.pending is not None:
             self._answer_pending(choice)
         elif choice is None:
-            self.say(self.ui.text("kiosk", "not-understood", self.lang))
+            self._not_understood()
         elif choice in IMMEDIATE or (choice in ANSWERS and self.page.is_question):
+            self.misheard = 0
             self.activate(choice)
         else:  # every other choice is confirmed with yes or no before it acts
-            self.pending = listening[choice]
+            self.misheard = 0
+            self.pending = self._element(choice)
             self._show(VOICE_QUESTION)
             self.say(self.ui.text("kiosk", "confirm-choice", self.lang, choice=self.pending.label))
+
+    def _element(self, element_id: str) -> Element:
+        listening = heard_elements(self.laid_out, self.context(), answers=True)
+        return listening[element_id]
+
+    def _not_understood(self) -> None:
+        self.misheard += 1
+        if self.misheard < MISHEARD_BEFORE_SCAN:
+            self.say(self.ui.text("kiosk", "not-understood", self.lang))
+            return
+        self.misheard = 0
+        choices = [ScanChoice(element.id, element.label) for element in body_choices(self.laid_out)]
+        if len(self.stack) > 1:
+            choices.append(ScanChoice("back", self.ui.command("back", self.lang).label))
+        choices.append(ScanChoice("call-staff", self.ui.command("call-staff", self.lang).label))
+        self.scan = Scan(choices)
+        self.say(self.ui.text("kiosk", "scan-start", self.lang))
+        self._read_scan_choice()
+
+    def _read_scan_choice(self) -> None:
+        scan = self.scan
+        assert scan is not None
+        prompt = self.ui.text("kiosk", "scan-option", self.lang, choice=scan.current.label)
+        self.say(prompt)
+        scan.read(prompt, self.profile.spoken_rate)
+        if self.laid_out.page_of(scan.current.element_id) is not None:
+            self.focus = scan.current.element_id  # sighted helpers see which choice is being offered
+            self._show(scan.current.element_id)
+
+    def _scan_answer(self, choice: str | None) -> None:
+        scan = self.scan
+        assert scan is not None
+        if choice == "yes":
+            self.scan = None
+            self.activate(scan.current.element_id)
+        elif choice == "no":
+            self._scan_next()
+        else:
+            self._read_scan_choice()
+
+    def _scan_next(self) -> None:
+        scan = self.scan
+        assert scan is not None
+        step = scan.advance()
+        if step == "done":
+            self.scan = None
+            self.say(self.ui.text("kiosk", "scan-end", self.lang))
+            return
+        if step == "again":
+            self.say(self.ui.text("kiosk", "scan-again", self.lang))
+        self._read_scan_choice()
 
     def _understood_in(self, lang: str, heard: str) -> bool:
         """Whether ``heard`` is one of this screen's phrases in ``lang``, the language it was heard in."""
@@ -290,6 +391,7 @@ class Kiosk:
         """One action, whatever input asked for it."""
         if element_id != VOICE_QUESTION and element_id not in ANSWERS:
             self.pending = None
+            self.scan = None
         if self.pending is not None and element_id in ANSWERS:
             self._answer_pending(element_id)
             return
@@ -343,6 +445,8 @@ class Kiosk:
     def _switch_language(self) -> None:
         self._set_profile(self.profile.with_lang("en" if self.lang == "ko" else "ko"))
         self._announce_screen()
+        if self.hearing is not None and self.hearing.unavailable(self.lang) is not None:
+            self.say(self.ui.text("kiosk", "voice-off", self.lang))
 
     def _turn_page(self, steps: int) -> None:
         self.page_index += steps
@@ -392,6 +496,8 @@ class Kiosk:
         self.page_index = 0
         self.focus = None
         self.pending = None
+        self.scan = None
+        self.misheard = 0
         self.laid_out = self._lay_out()
         self.say(*(say or []))
         self._announce_screen()
@@ -416,11 +522,14 @@ class Kiosk:
         outcome = self.page.tick(self.context(), seconds)
         if outcome is not None:
             self._apply(outcome)
+        if self.scan is not None and self.scan.elapse(seconds):
+            self._scan_next()
         self.since_callbacks += seconds
         if self.since_callbacks >= CALLBACK_RETRY_S:
             self.since_callbacks = 0.0
             self.services.deliver_callbacks()
-        due = self.session.advance(seconds, paused=self.page.keeps_session and self.pending is None)
+        waiting = self.scan is not None or (self.page.keeps_session and self.pending is None)
+        due = self.session.advance(seconds, paused=waiting)
         if due == "warning":
             self.out.append({"type": "session", "event": "warning"})
             self.page_index = 0
@@ -441,6 +550,8 @@ class Kiosk:
         self.page_index = 0
         self.focus = None
         self.pending = None
+        self.scan = None
+        self.misheard = 0
         self.last_spoken = []
         self._last_ticket = None
         self.laid_out = self._lay_out()

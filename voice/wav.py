@@ -10,7 +10,7 @@ import numpy as np
 from .recogniser import SAMPLE_RATE
 
 
-class BadAudio(ValueError):
+class UnreadableAudioError(ValueError):
     """A file that is not audio Madang can read; the message says what to send instead."""
 
 
@@ -30,11 +30,11 @@ def read_wav(path: str | Path) -> tuple[np.ndarray, int]:
             width, channels, rate = wav.getsampwidth(), wav.getnchannels(), wav.getframerate()
             frames = wav.readframes(wav.getnframes())
     except (wave.Error, EOFError) as error:
-        raise BadAudio(f"{path} is not a WAV file Madang can read ({error}): send 16-bit PCM WAV") from None
+        raise UnreadableAudioError(f"{path} is not a WAV file Madang can read ({error}): send 16-bit PCM WAV") from None
     except OSError as error:
-        raise BadAudio(f"cannot read {path}: {error.strerror or error}") from None
+        raise UnreadableAudioError(f"cannot read {path}: {error.strerror or error}") from None
     if width not in (1, 2, 4):
-        raise BadAudio(f"{path} has {width * 8}-bit samples: send 8, 16 or 32-bit PCM WAV")
+        raise UnreadableAudioError(f"{path} has {width * 8}-bit samples: send 8, 16 or 32-bit PCM WAV")
     dtype = {1: np.uint8, 2: "<i2", 4: "<i4"}[width]
     samples = np.frombuffer(frames, dtype=dtype).astype(np.float32)
     if width == 1:
@@ -44,7 +44,7 @@ def read_wav(path: str | Path) -> tuple[np.ndarray, int]:
     if channels > 1:
         samples = samples.reshape(-1, channels).mean(axis=1)
     if samples.size == 0:
-        raise BadAudio(f"{path} holds no sound: record the citizen's speech and send it again")
+        raise UnreadableAudioError(f"{path} holds no sound: record the citizen's speech and send it again")
     return samples, rate
 
 

@@ -12,6 +12,7 @@ import click
 from .checks import validate_pack
 from .errors import ContentError
 from .loader import ContentPack
+from .problems import Problem
 from .show import KIND_NAMES, find_entry, render
 
 SHIPPED_PACK = Path(__file__).resolve().parent
@@ -53,15 +54,28 @@ def validate(path: Path | None) -> None:
     """Check a content pack folder (default: the shipped Seoul pack).
 
     Prints one line per problem (file:line: field: what to do) and exits 1, or a one-line summary and exits 0.
+    Voice phrases are also checked against the speech model of each language that has one (Korean always):
+    a word the model does not know could never be heard.
     """
     path = path or SHIPPED_PACK
     result, problems = _or_exit(lambda: validate_pack(path))
+    problems = sorted(set(problems) | set(_vocabulary_problems(result.pack)))
     for problem in problems:
         click.echo(str(problem))
     if problems:
         click.echo(f"{len(problems)} problem(s) in {path}", err=True)
         sys.exit(1)
     click.echo(f"{path}: valid: {summary(result.pack)}")
+
+
+def _vocabulary_problems(pack: ContentPack) -> list[Problem]:
+    """Voice phrase words the speech models do not know; a language that cannot be checked is a note on stderr."""
+    from madang.voice.vocabulary import check_vocabulary  # the voice package, kept out of show and list
+
+    checked = check_vocabulary(pack)
+    for note in checked.notes:
+        click.echo(note, err=True)
+    return checked.problems
 
 
 def summary(pack: ContentPack) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import tempfile
 from pathlib import Path
 
@@ -11,10 +12,14 @@ from sqlmodel import Session, select
 
 from madang.content.checks import validate_pack
 from madang.content.loader import ContentPack
+from madang.content.problems import Problem
 from madang.content.source import yaml_files
+from madang.voice.vocabulary import check_vocabulary
 
 from ..errors import Invalid, NotFound
 from ..models import ContentBlob, ContentDraft, ContentVersion, QueueService, iso, utcnow
+
+log = logging.getLogger(__name__)
 
 
 class PublishRefused(Invalid):
@@ -63,8 +68,18 @@ def check_files(files: dict[str, str]) -> tuple[ContentPack | None, list[str]]:
         if not files:
             return None, ["the draft holds no files: import a content pack first"]
         result, problems = validate_pack(root)
+        problems = sorted(set(problems) | set(vocabulary_problems(result.pack)))
         prefix = f"{root}/"
         return result.pack, [str(problem).replace(prefix, "") for problem in problems]
+
+
+def vocabulary_problems(pack: ContentPack) -> list[Problem]:
+    """Voice phrase words the speech model does not know (a short-lived model process, then a cache file: this
+    worker never holds the model). Without a model the check is skipped, with a warning in the log."""
+    checked = check_vocabulary(pack)
+    for note in checked.notes:
+        log.warning("%s", note)
+    return checked.problems
 
 
 def publish(session: Session, *, actor: str, note: str = "") -> ContentVersion:

@@ -18,7 +18,7 @@ from .flows.help import HelpPage
 from .flows.home import HomePage
 from .flows.settings import SettingsPage
 from .focus import focus_ring, moved
-from .hearing import Heard, Hearing, UnreadableAudioError
+from .hearing import Heard, Hearing, Listening, Spoken, UnreadableAudioError
 from .layout import PAGE_NEXT, PAGE_PREVIOUS, PAGE_STATUS, PagingLabels, lay_out
 from .listening import IMMEDIATE, body_choices, heard_elements, recogniser_choices
 from .model import Element, LaidOutScreen, Role, Screen, Zone
@@ -112,11 +112,17 @@ class Kiosk:
             lines += [line for line in reading(shown, self.ui, self.lang, private=self.headset) if line not in lines]
         self.say(*lines)
 
+    def _say_this(self):
+        """How each choice shows the words to say for it, when the kiosk listens."""
+        if self.hearing is None:
+            return None
+        return lambda phrase: self.ui.text("kiosk", "say-this", self.lang, phrase=phrase)
+
     def _flush(self) -> list[dict]:
         self.laid_out = self._lay_out()
         events = self.out
         self.out = []
-        screen = screen_event(self.laid_out, self.profile, self.display, self.focus)
+        screen = screen_event(self.laid_out, self.profile, self.display, self.focus, self._say_this())
         if screen != self._last_screen:
             events.insert(0, screen)
             self._last_screen = screen
@@ -129,10 +135,11 @@ class Kiosk:
 
     # ------------------------------------------------------------------ input
     def start(self) -> list[dict]:
-        """The first screen, before anyone uses the kiosk."""
+        """The first screen, before anyone uses the kiosk, and the greeting that says how to begin."""
+        self.say(self.ui.title("kiosk", self.lang), self.ui.prompt("kiosk", self.lang))
         return self._flush()
 
-    def handle(self, event: InputEvent) -> list[dict]:
+    def handle(self, event: InputEvent | Spoken) -> list[dict]:
         if isinstance(event, Tick):
             self._tick(event.seconds)
             return self._flush()
@@ -148,7 +155,7 @@ class Kiosk:
             self._still_here()
         return self._flush()
 
-    def _dispatch(self, event: InputEvent) -> None:
+    def _dispatch(self, event: InputEvent | Spoken) -> None:
         if isinstance(event, Touch):
             self._touch(event.target)
         elif isinstance(event, Key):
@@ -159,6 +166,8 @@ class Kiosk:
             self._utterance(event.text, event.lang or self.lang)
         elif isinstance(event, Audio):
             self._audio(event.path)
+        elif isinstance(event, Spoken) and event.lang == self.lang:  # else heard with another language's words
+            self.hear(list(event.utterances))
 
     def error(self, error: ProtocolError) -> list[dict]:
         return [error.event(), *self._flush()]
@@ -277,6 +286,10 @@ class Kiosk:
         if self.page.is_question:
             choices.update(recogniser_choices(self.laid_out, ctx, answers_only=True))
         return choices
+
+    def listening(self) -> Listening:
+        off = self.cannot_listen()
+        return Listening(self.lang, () if off else tuple(self.recogniser_phrases()), off)
 
     def recogniser_phrases(self) -> list[str]:
         return list(dict.fromkeys(phrase for phrases in self.recogniser_choices().values() for phrase in phrases))

@@ -14,6 +14,7 @@ from .app import Kiosk
 from .callbacks import CallbackStore
 from .display import load_display
 from .errors import KioskError
+from .hearing import Hearing
 from .server_client import KioskApiClient
 from .services import KioskServices
 
@@ -26,6 +27,7 @@ def build_kiosk(
     pack_dir: Path | None = None,
     data_dir: Path | None = None,
     now: datetime | None = None,
+    hearing: Hearing | None = None,
 ) -> Kiosk:
     if bool(server) != bool(token):
         raise KioskError("give both --server URL and --token TOKEN (from `madang admin create-kiosk NAME`), or neither")
@@ -39,4 +41,5 @@ def build_kiosk(
     data_dir = data_dir or Path(os.environ.get("MADANG_KIOSK_DATA_DIR") or "var/kiosk")
     client = KioskApiClient(server, token) if server and token else None
     services = KioskServices(client, CallbackStore(data_dir / "callbacks.db"))
-    return Kiosk(result.pack, services, display=load_display(display_path), now=now or datetime.now(SEOUL))
+    display = load_display(display_path)
+    return Kiosk(result.pack, services, display=display, now=now or datetime.now(SEOUL), hearing=hearing)

@@ -16,6 +16,23 @@ class Heard:
     confidences: tuple[float, ...] = ()  # one per word, from the recogniser
 
 
+@dataclass(frozen=True)
+class Spoken:
+    """An input event: what the live microphone heard, with the grammar the kiosk gave for ``lang``."""
+
+    lang: str
+    utterances: tuple[Heard, ...]
+
+
+@dataclass(frozen=True)
+class Listening:
+    """What the kiosk listens for now: the recogniser's phrases in ``lang``, or why it cannot listen."""
+
+    lang: str
+    phrases: tuple[str, ...]
+    off: str | None
+
+
 class UnreadableAudioError(ValueError):
     """The audio could not be read; the message says what to send instead."""
 

@@ -186,6 +186,7 @@ def run(port: int, mode: str) -> None:
     registers this kiosk. Quitting the kiosk (:quit, Ctrl+D or Ctrl+C) stops the admin web too.
     """
     from madang.content.errors import MadangError
+    from madang.voice.hearing import VoskHearing
 
     from .build import build_kiosk
 
@@ -199,8 +200,9 @@ def run(port: int, mode: str) -> None:
     setup.say(setup.madang("admin", "create-user", "admin", "--role", "admin", "--if-missing"))
     with _server(setup, port) as url:
         token = _kiosk_token(setup, url)
+        hearing = VoskHearing()
         try:
-            kiosk = build_kiosk(server=url, token=token, data_dir=setup.data_dir / "kiosk")
+            kiosk = build_kiosk(server=url, token=token, data_dir=setup.data_dir / "kiosk", hearing=hearing)
         except MadangError as error:
             raise click.ClickException(str(error)) from None
         if mode == "headless":
@@ -208,7 +210,13 @@ def run(port: int, mode: str) -> None:
 
             run_headless(kiosk)
         else:
+            from .kiosk_cli import live_voice
             from .terminal import run_terminal
 
             setup.say("The kiosk (quit with :quit or Ctrl+D; this stops the admin web too):")
-            run_terminal(kiosk)
+            hearing.load_in_background("ko")
+            live = live_voice(kiosk, None, None)
+            try:
+                run_terminal(kiosk, voice=live[1])
+            finally:
+                live[0].close()

@@ -12,17 +12,17 @@ import json
 import shutil
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import suppress
 from typing import TextIO
 
 from .app import Kiosk
+from .hearing import Spoken
 from .protocol import KEYS, ProtocolError, Tick, parse
+from .stepper import Clock, Follower, Voice
 from .terminal_view import TerminalView
 
 PROMPT = "> "
-TICK_SECONDS = 1.0
 HELP = f"""\
   N               choose option N (a touch on it)
   :say WORDS      say something to the kiosk (words that are not a number are said too)
@@ -51,6 +51,7 @@ class Terminal:
         self.view = TerminalView(width=max(40, min(width, 110)))
         self.lock = threading.Lock()
         self._ticking: tuple[tuple[str, ...], int] | None = None  # the lines the clock last updated
+        self.followers: list[Follower] = []  # told of every step's events (the live voice speaks them)
 
     def write(self, lines: list[str], *, from_clock: bool = False) -> None:
         if not lines:
@@ -70,8 +71,14 @@ class Terminal:
 
     def start(self) -> None:
         with self.lock:
-            self.write(self.view.render(self.kiosk.start()))
+            events = self.kiosk.start()
+            self.write(self.view.render(events))
             self.write([INTRO])
+            self._follow(events)
+
+    def _follow(self, events: list[dict]) -> None:
+        for follower in self.followers:
+            follower(events)
 
     def send(self, message: dict) -> None:
         """One protocol message, through the protocol's own parser, to the kiosk; its answer printed."""
@@ -81,11 +88,20 @@ class Terminal:
             except ProtocolError as error:
                 events = self.kiosk.error(error)
             self.write(self.view.render(events))
+            self._follow(events)
+
+    def hear(self, spoken: Spoken) -> None:
+        """What the live microphone heard (on its own thread)."""
+        with self.lock:
+            events = self.kiosk.handle(spoken)
+            self.write(self.view.render(events), from_clock=True)
+            self._follow(events)
 
     def tick(self, seconds: float) -> None:
         with self.lock:
             events = self.kiosk.handle(Tick(seconds))
             self.write(self.view.render(events), from_clock=True)
+            self._follow(events)
 
     def line(self, line: str) -> bool:
         """Acts on one typed line; False when the person quits."""
@@ -195,36 +211,23 @@ def _lines(stdin: TextIO, stdout: TextIO, interactive: bool) -> Iterator[str]:
         yield line
 
 
-class Clock(threading.Thread):
-    """Ticks the kiosk on real time, about once a second, until stopped."""
-
-    def __init__(self, terminal: Terminal) -> None:
-        super().__init__(name="kiosk-clock", daemon=True)
-        self.terminal = terminal
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        last = time.monotonic()
-        while not self.stopped.wait(TICK_SECONDS):
-            now = time.monotonic()
-            self.terminal.tick(now - last)
-            last = now
-
-    def stop(self) -> None:
-        self.stopped.set()
-        if self.is_alive() and self is not threading.current_thread():
-            self.join(timeout=5)
-
-
 def run_terminal(
-    kiosk: Kiosk, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, *, real_time: bool | None = None
+    kiosk: Kiosk,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    *,
+    real_time: bool | None = None,
+    voice: Voice | None = None,
 ) -> None:
     """Runs until `:quit`, the end of input or Ctrl+C. ``real_time`` (default: when a person types at a
-    terminal) ticks the session clock every second."""
+    terminal, or with live audio) ticks the session clock every second."""
     interactive = stdin is sys.stdin and stdin.isatty()
     terminal = Terminal(kiosk, stdout, interactive=interactive)
+    if voice is not None:
+        terminal.followers.append(voice(terminal.hear))
     terminal.start()
-    clock = Clock(terminal) if (interactive if real_time is None else real_time) else None
+    real_time = (interactive or voice is not None) if real_time is None else real_time
+    clock = Clock(terminal.tick) if real_time else None
     if clock is not None:
         clock.start()
     try:

@@ -174,8 +174,9 @@ class TerminalView:
         if role in ACTIONABLE_ROLES:
             first = f"  {self._number(element)} "
             lines = indented(shown_label(element), first, " " * cells(first), self.width)
-            if element.get("hint"):
-                lines += indented(element["hint"], " " * (cells(first) + 2), " " * (cells(first) + 2), self.width)
+            for note in (element.get("hint"), element.get("say")):
+                if note:
+                    lines += indented(note, " " * (cells(first) + 2), " " * (cells(first) + 2), self.width)
             return lines
         if role == "heading":
             return ["", *indented(label, "  ", "  ", self.width), "  " + "─" * min(cells(label), self.width - 4)]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .api_types import TicketInfo
 from .display import Display
 from .model import LaidOutScreen, Placed
 from .profile import Profile
 from .theme import theme_for
+from .voice_match import normalise
 
 
-def element_json(placed: Placed, focus: str | None) -> dict:
+def element_json(placed: Placed, focus: str | None, say: Callable[[str], str] | None = None) -> dict:
     element = placed.element
     data = {
         "id": element.id,
@@ -26,17 +29,30 @@ def element_json(placed: Placed, focus: str | None) -> dict:
     }
     if element.lang:
         data["lang"] = element.lang
+    if (
+        say is not None
+        and element.actionable
+        and element.voice
+        and normalise(element.voice[0]) != normalise(element.label)
+    ):
+        data["say"] = say(element.voice[0])  # the words to say for it, shown with it
     return data
 
 
-def screen_event(laid_out: LaidOutScreen, profile: Profile, display: Display, focus: str | None) -> dict:
+def screen_event(
+    laid_out: LaidOutScreen,
+    profile: Profile,
+    display: Display,
+    focus: str | None,
+    say: Callable[[str], str] | None = None,
+) -> dict:
     screen = laid_out.screen
     return {
         "type": "screen",
         "id": screen.id,
         "lang": screen.lang,
         "title": screen.title,
-        "elements": [element_json(placed, focus) for placed in laid_out.visible],
+        "elements": [element_json(placed, focus, say) for placed in laid_out.visible],
         "page": {"index": laid_out.page, "count": len(laid_out.pages)},
         "profile": profile.to_json(),
         "display": display.to_json(),

@@ -32,7 +32,7 @@ def test_readme_opens_with_the_two_commands():
 
 
 def test_every_headless_message_is_in_the_readme():
-    outputs = ("screen", "speech", "caption", "ticket", "session", "error")
+    outputs = ("screen", "speech", "caption", "heard", "ticket", "session", "error")
     for message in (*MESSAGES, *outputs):
         assert f'`{{"type":"{message}"' in README, f"README does not document the headless message {message!r}"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import vosk
 
+_NOT_WORD = re.compile(r"[^\w]+")
 SAMPLE_RATE = 16_000  # what the models are trained on; microphones and files are resampled to it
 
 
@@ -38,16 +40,28 @@ class Recogniser:
         self._model = model
         self._recognizer = vosk.KaldiRecognizer(model, SAMPLE_RATE)
         self._recognizer.SetWords(True)
+        self._known: dict[str, bool] = {}
         self.phrases: tuple[str, ...] = ()
         if phrases:
             self.listen_for(phrases)
 
     def knows(self, word: str) -> bool:
-        return self._model.vosk_model_find_word(word) >= 0
+        if word not in self._known:
+            self._known[word] = self._model.vosk_model_find_word(word) >= 0
+        return self._known[word]
+
+    def audible(self, phrase: str) -> str | None:
+        """The phrase as the model can hear it (punctuation dropped), or None if it has a word the model lacks.
+
+        Vosk would silently drop the unknown word and listen for the rest, which then matches other speech.
+        """
+        words = _NOT_WORD.sub(" ", phrase.casefold()).split()
+        return " ".join(words) if words and all(self.knows(word) for word in words) else None
 
     def listen_for(self, phrases: Sequence[str]) -> None:
-        """Only these phrases from now on (words the model lacks are dropped by Vosk: check content first)."""
-        phrases = tuple(dict.fromkeys(phrase.strip() for phrase in phrases if phrase.strip()))
+        """Only these phrases from now on; phrases with a word the model does not know are left out."""
+        heard = (self.audible(phrase) for phrase in phrases)
+        phrases = tuple(dict.fromkeys(phrase for phrase in heard if phrase))
         if phrases != self.phrases:
             self.phrases = phrases
             self._recognizer.SetGrammar(json.dumps(list(phrases), ensure_ascii=False))

@@ -164,12 +164,14 @@ def test_each_bad_line_gives_one_error_and_the_kiosk_carries_on(headless):
     assert [event for event in rest if event["type"] == "error"] == []
 
 
-def test_quit_ends_the_kiosk_with_exit_code_0(headless):
+def test_the_kiosk_greets_on_start_and_quit_ends_it_with_exit_code_0(headless):
     kiosk = headless()
     assert kiosk.next()["id"] == "home"
     code, rest, errors = kiosk.quit()
-    assert (code, rest) == (0, [])
-    assert errors == ""
+    greeting = [event["text"] for event in rest if event["type"] == "speech"]
+    assert greeting == ["서울 마당", "화면을 누르거나, 키패드를 누르거나, 말씀하시면 시작합니다."]
+    assert [event["type"] for event in rest] == ["speech", "caption"] * 2  # captioned, and nothing else
+    assert code == 0 and errors == ""
 
 
 def run_kiosk(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -47,7 +47,7 @@ class Transcript:
 
 def terminal(tmp_path: Path, *lines: str) -> Transcript:
     done = subprocess.run(
-        [str(MADANG), "kiosk", "--mode", "terminal", "--data-dir", str(tmp_path / "kiosk")],
+        [str(MADANG), "kiosk", "--mode", "terminal", "--no-audio", "--data-dir", str(tmp_path / "kiosk")],
         input="".join(f"{line}\n" for line in lines),
         capture_output=True,
         text=True,
@@ -140,7 +140,7 @@ def test_at_a_terminal_the_clock_runs_on_real_time_and_ctrl_d_quits(tmp_path):
     controller, terminal_side = pty.openpty()
     env = {key: value for key, value in os.environ.items() if not key.startswith("MADANG_")}
     process = subprocess.Popen(
-        [str(MADANG), "kiosk", "--mode", "terminal", "--data-dir", str(tmp_path / "kiosk")],
+        [str(MADANG), "kiosk", "--mode", "terminal", "--no-audio", "--data-dir", str(tmp_path / "kiosk")],
         stdin=terminal_side,
         stdout=terminal_side,
         stderr=terminal_side,

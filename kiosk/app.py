@@ -30,7 +30,7 @@ from .session import SessionClock
 from .speech import reading, spoken
 from .texts import UiTexts
 from .views import screen_event, ticket_event
-from .voice_match import answer, match, snap
+from .voice_match import FRAGMENTS, answer, match, normalise, snap
 
 CALLBACK_RETRY_S = 30.0
 
@@ -295,15 +295,20 @@ class Kiosk:
         return list(dict.fromkeys(phrase for phrases in self.recogniser_choices().values() for phrase in phrases))
 
     def hear(self, heard: list[Heard]) -> None:
-        """What the recogniser heard, each utterance snapped strictly to one of the phrases it was given."""
+        """What the recogniser heard, each utterance snapped strictly to one of the phrases it was given.
+
+        Speech it could not make into any phrase (an empty transcript) is not understood, like any other miss.
+        """
+        heard = [utterance for utterance in heard if normalise(utterance.text) not in FRAGMENTS] or [Heard("")]
         for utterance in heard:
             choices = self.recogniser_choices()
             if self.pending is not None or self.scan is not None:
                 choice = answer(utterance.text, choices.items())
             else:
                 choice = snap(utterance.text, choices.items(), utterance.confidences)
+            exact = choice is not None and match(utterance.text, [(choice, choices[choice])]) == choice
             self.out.append({"type": "heard", "text": utterance.text, "choice": choice})
-            self._voice_choice(choice)
+            self._voice_choice(choice, exact=exact)
 
     def _utterance(self, heard: str, lang: str) -> None:
         if lang != self.lang and self.pending is None and self._understood_in(lang, heard):
@@ -312,14 +317,15 @@ class Kiosk:
         listening = heard_elements(self.laid_out, self.context(), answers=question_open)
         self._voice_choice(match(heard, [(element_id, element.voice) for element_id, element in listening.items()]))
 
-    def _voice_choice(self, choice: str | None) -> None:
+    def _voice_choice(self, choice: str | None, *, exact: bool = True) -> None:
+        """Act on a choice heard; only an exact phrase of a harmless command acts without a question."""
         if self.scan is not None:
             self._scan_answer(choice)
         elif self.pending is not None:
             self._answer_pending(choice)
         elif choice is None:
             self._not_understood()
-        elif choice in IMMEDIATE or (choice in ANSWERS and self.page.is_question):
+        elif (choice in IMMEDIATE and exact) or (choice in ANSWERS and self.page.is_question):
             self.misheard = 0
             self.activate(choice)
         else:  # every other choice is confirmed with yes or no before it acts
@@ -336,12 +342,20 @@ class Kiosk:
         self.misheard += 1
         if self.misheard < MISHEARD_BEFORE_SCAN:
             self.say(self.ui.text("kiosk", "not-understood", self.lang))
-            return
+        else:
+            self._start_scan()
+
+    def _start_scan(self, first: Element | None = None) -> None:
+        """Read the choices one at a time: ``first`` (a choice heard but not confirmed), the screen's own,
+        then the commands of the control bar, ending with a person."""
         self.misheard = 0
-        choices = [ScanChoice(element.id, element.label) for element in body_choices(self.laid_out)]
-        if len(self.stack) > 1:
-            choices.append(ScanChoice("back", self.ui.command("back", self.lang).label))
-        choices.append(ScanChoice("call-staff", self.ui.command("call-staff", self.lang).label))
+        self.pending = None
+        elements = [element for element in body_choices(self.laid_out) if first is None or element.id != first.id]
+        choices = [ScanChoice(element.id, element.label) for element in ([first] if first else []) + elements]
+        commands = ("back", "home") if len(self.stack) > 1 else ()
+        for command in (*commands, "help", "settings", "call-staff"):
+            if all(choice.element_id != command for choice in choices):
+                choices.append(ScanChoice(command, self.ui.command(command, self.lang).label))
         self.scan = Scan(choices)
         self.say(self.ui.text("kiosk", "scan-start", self.lang))
         self._read_scan_choice()
@@ -392,12 +406,18 @@ class Kiosk:
         pending = self.pending
         if choice == "yes":
             self.pending = None
+            self.misheard = 0
             self.activate(pending.id)
         elif choice == "no":
             self.pending = None
+            self.misheard = 0
             self.say(self.ui.text("kiosk", "cancelled", self.lang))
         else:
-            self.say(self.ui.text("kiosk", "confirm-choice", self.lang, choice=pending.label))
+            self.misheard += 1
+            if self.misheard < MISHEARD_BEFORE_SCAN:
+                self.say(self.ui.text("kiosk", "confirm-choice", self.lang, choice=pending.label))
+            else:  # the answer is not getting through: read the choices, this one first
+                self._start_scan(first=pending)
 
     # ------------------------------------------------------------------ actions
     def activate(self, element_id: str) -> None:

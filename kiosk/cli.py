@@ -12,6 +12,7 @@ SUBCOMMANDS = {
     "content": "madang.content.cli:content",
     "kiosk": "madang.kiosk.kiosk_cli:kiosk",
     "run": "madang.kiosk.run_cli:run",
+    "voice": "madang.voice.cli:voice",
 }
 
 

@@ -18,6 +18,9 @@ from rapidfuzz.distance import Levenshtein
 _NOT_WORD = re.compile(r"[^\w]+")
 _DOUBLED_YO = re.compile(r"요+")
 
+# A piece of a word split for the model (맞아 요, 틀려 요) that noise alone can produce: not an utterance.
+FRAGMENTS = frozenset({"요"})
+
 Candidates = Iterable[tuple[str, Iterable[str]]]  # (choice id, its phrases)
 
 

@@ -24,8 +24,11 @@ class VoskHearing:
         self._reasons: dict[str, str] = {}
         self._lock = threading.Lock()
         self._file_recognisers: dict[str, Recogniser] = {}
+        self._loading: set[str] = set()
 
     def unavailable(self, lang: str) -> str | None:
+        if lang in self._loading:  # being loaded in the background: do not hold up the greeting
+            return None
         return None if self.model(lang) is not None else self._reasons[lang]
 
     def model(self, lang: str) -> vosk.Model | None:
@@ -40,7 +43,14 @@ class VoskHearing:
 
     def load_in_background(self, *langs: str) -> threading.Thread:
         """Start loading models while the kiosk greets; the first ``model()`` call waits for it."""
-        thread = threading.Thread(target=lambda: [self.model(lang) for lang in langs], name="vosk-load", daemon=True)
+        self._loading.update(langs)
+
+        def load() -> None:
+            for lang in langs:
+                self.model(lang)
+                self._loading.discard(lang)
+
+        thread = threading.Thread(target=load, name="vosk-load", daemon=True)
         thread.start()
         return thread
 

@@ -27,7 +27,9 @@ from .tts import Speech, Synthesiser, TtsUnavailable
 
 BARGE_IN_DBFS = -35.0  # a citizen talking over the kiosk, close to the microphone
 BARGE_IN_S = 0.24  # of loud input before the kiosk stops talking
-VOICED_DBFS = -45.0  # input above this level counts as speech when timing the end of an utterance
+VOICED_DBFS = -45.0  # input above this level (and well above the room's noise) counts as speech
+ABOVE_NOISE_DB = 12.0  # how far above the room's noise floor speech must be
+MIN_SPEECH_S = 0.3  # voiced audio that the recogniser makes nothing of counts as speech only this long
 END_SILENCE_S = 0.4  # of quiet after speech ends the utterance, if the model has not ended it sooner
 LOOKBACK_CHUNKS = 5  # audio kept from before a barge-in, so the start of the words is not lost
 
@@ -144,6 +146,8 @@ class _Ear:
         self.loud = 0.0
         self.listening: Listening | None = None  # of the utterance in progress
         self.voiced_at: float | None = None  # the end of the last chunk with speech in this utterance
+        self.voiced_s = 0.0  # how much of this utterance was voiced
+        self.noise_floor = VOICED_DBFS - ABOVE_NOISE_DB  # follows the room: quickly down, slowly up
 
     def hear(self, chunk: bytes, listening: Listening) -> Spoken | None:
         if listening.off is not None:
@@ -167,8 +171,10 @@ class _Ear:
             return None
         pieces = [*self.lookback, chunk]
         self.lookback.clear()
-        if chunk_level > VOICED_DBFS:
+        self.noise_floor += (0.5 if chunk_level < self.noise_floor else 0.01) * (chunk_level - self.noise_floor)
+        if chunk_level > max(VOICED_DBFS, self.noise_floor + ABOVE_NOISE_DB):
             self.voiced_at = now
+            self.voiced_s += CHUNK_SECONDS
         for piece in pieces:
             transcript = recogniser.accept(piece)
             if transcript is not None:
@@ -188,13 +194,14 @@ class _Ear:
             recogniser.listen_for(listening.phrases)
             self.listening = listening
             self.voiced_at = None
+            self.voiced_s = 0.0
         return recogniser
 
     def _ended(self, transcript) -> Spoken | None:
-        listening, voiced_at = self.listening, self.voiced_at
+        listening, voiced_at, voiced_s = self.listening, self.voiced_at, self.voiced_s
         self.listening, self.voiced_at = None, None
-        if transcript.empty or listening is None:
-            return None
+        if listening is None or (transcript.empty and voiced_s < MIN_SPEECH_S):
+            return None  # silence, or a noise too short to be speech
         if voiced_at is not None:
             self.voice.awaiting_reply(voiced_at)
         return Spoken(listening.lang, (Heard(transcript.text, transcript.confidences),))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from madang.kiosk.flows.memo import MAX_MEMO_BYTES
+from madang.kiosk.hearing import Heard, Spoken
 
 from .conftest import said
 from .driver import KioskDriver
@@ -70,3 +71,19 @@ def test_a_memo_longer_than_the_server_takes_is_refused_whole_not_cut(tmp_path):
     assert "녹음이 너무 길어" in said(events)
     assert kiosk.element("memo") is None  # nothing recorded, so nothing half-sent later
     assert kiosk.kiosk.page.memo is None
+
+
+def test_a_harmless_command_acts_at_once_only_when_heard_exactly(tmp_path):
+    kiosk = KioskDriver.build(tmp_path)
+    kiosk.kiosk.handle(Spoken("ko", (Heard("다시 말해 주세요 네"),)))  # near the phrase, not it: asked first
+    assert kiosk.kiosk.pending is not None and kiosk.kiosk.pending.id == "repeat"
+    kiosk = KioskDriver.build(tmp_path / "exact")
+    events = kiosk.kiosk.handle(Spoken("ko", (Heard("다시 말해 주세요"),)))
+    assert kiosk.kiosk.pending is None and "맞으면" not in said(events)
+
+
+def test_a_stray_syllable_from_noise_is_not_an_utterance(tmp_path):
+    kiosk = KioskDriver.build(tmp_path)
+    kiosk.say("세금")
+    events = kiosk.kiosk.handle(Spoken("ko", (Heard("네 맞아 요"), Heard("요"))))
+    assert kiosk.kiosk.pending is None and "잘 알아듣지" not in said(events)

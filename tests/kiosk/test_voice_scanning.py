@@ -55,8 +55,8 @@ def test_a_citizen_who_answers_nothing_hears_every_choice_twice_ending_with_staf
     heard = said(start_scanning(kiosk)).splitlines()
     heard += [line for _ in range(40) for line in said(kiosk.tick(ANSWER_WAIT_S + 10)).splitlines()]
     offered = [line.split(".")[0] for line in heard if "이것이면" in line]
-    assert len(offered) == 22 and offered[:11] == offered[11:]  # 10 services and staff, twice
-    assert offered[10] == "직원 부르기"
+    assert len(offered) == 26 and offered[:13] == offered[13:]  # 10 services, help, settings and staff, twice
+    assert offered[10:13] == ["도움말", "설정", "직원 부르기"]
     assert any("읽기를 멈췄습니다" in line for line in heard)
     assert kiosk.screen_id == "home"
 
@@ -64,7 +64,7 @@ def test_a_citizen_who_answers_nothing_hears_every_choice_twice_ending_with_staf
 def test_yes_at_call_staff_calls_a_person(tmp_path):
     kiosk = KioskDriver.build(tmp_path)
     start_scanning(kiosk)
-    for _ in range(10):
+    for _ in range(12):
         kiosk.say("아니요")
     kiosk.say("네 맞아 요")
     assert kiosk.screen_id == "help"
@@ -78,4 +78,16 @@ def test_on_a_deeper_screen_back_is_offered_before_staff(tmp_path):
     assert "이것이면" in said(events)
     heard = [line for _ in range(30) for line in said(kiosk.tick(ANSWER_WAIT_S + 10)).splitlines()]
     offered = [line.split(".")[0] for line in heard if "이것이면" in line]
-    assert offered.index("뒤로") == offered.index("직원 부르기") - 1
+    assert offered.index("뒤로") < offered.index("처음으로") < offered.index("직원 부르기")
+
+
+def test_a_question_not_answered_twice_becomes_reading_with_the_choice_heard_first(tmp_path):
+    kiosk = KioskDriver.build(tmp_path)
+    kiosk.say("세금")
+    assert kiosk.element("voice-confirm") is not None
+    kiosk.say("음")
+    events = kiosk.say("글쎄요")
+    assert kiosk.element("voice-confirm") is None
+    assert "세금 광장. 이것이면" in said(events).splitlines()[-1]
+    kiosk.say("네")
+    assert kiosk.screen_id == "service:tax-square"

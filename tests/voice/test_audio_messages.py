@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from madang.voice.hearing import VoskHearing
+from madang.voice.wav import write_wav
 from tests.kiosk.conftest import said
 from tests.kiosk.driver import KioskDriver
 from tests.voice.pulse import CITIZEN_VOICE
@@ -81,3 +82,21 @@ def test_without_an_english_model_english_voice_input_is_off_and_said_so_in_engl
     assert "MADANG_VOSK_MODEL_EN" in events[0]["detail"]
     assert "touch screen" in said(events)
     assert kiosk.screen["lang"] == "en"  # and speech output goes on in English
+
+
+def test_each_choice_shows_the_words_to_say_for_it(tmp_path, hearing):
+    kiosk = KioskDriver.build(tmp_path, hearing=hearing)
+    tax = kiosk.element("service:tax-square")
+    assert tax["say"] == f"말씀하세요: {tax['voice'][0]}"
+    assert tax["voice"][0] in kiosk.kiosk.recogniser_phrases()  # what is shown is what is listened for
+    silent = KioskDriver.build(tmp_path / "no-voice")  # a kiosk that cannot listen shows no such words
+    assert "say" not in silent.element("service:tax-square")
+
+
+def test_a_recording_with_no_words_in_it_is_not_understood(tmp_path, hearing):
+    kiosk = KioskDriver.build(tmp_path, hearing=hearing)
+    quiet = tmp_path / "quiet.wav"
+    write_wav(quiet, b"\0" * 32_000)
+    events = kiosk.send(type="audio", path=str(quiet))
+    assert heard(events) == [{"type": "heard", "text": "", "choice": None}]
+    assert "잘 알아듣지 못했습니다" in said(events)

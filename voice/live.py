@@ -84,6 +84,8 @@ class LiveVoice:
         if not self.can_speak:
             return
         self.speaker.volume = volume
+        if any(event["type"] == "screen" for event in events) and any(e["type"] == "speech" for e in events):
+            self.speaker.interrupt()  # like a screen reader: what is said about the old screen stops
         for event in events:
             if event["type"] == "speech":
                 self.speak(event["text"], event["lang"], event["rate"])

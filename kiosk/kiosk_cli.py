@@ -96,6 +96,7 @@ def kiosk(
     finally:
         if live is not None:
             live[0].close()
+        hearing.close()
 
 
 def live_voice(kiosk, microphone: str | None, speaker: str | None):

@@ -220,3 +220,4 @@ def run(port: int, mode: str) -> None:
                 run_terminal(kiosk, voice=live[1])
             finally:
                 live[0].close()
+                hearing.close()

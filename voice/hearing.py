@@ -25,6 +25,7 @@ class VoskHearing:
         self._lock = threading.Lock()
         self._file_recognisers: dict[str, Recogniser] = {}
         self._loading: set[str] = set()
+        self._loader: threading.Thread | None = None
 
     def unavailable(self, lang: str) -> str | None:
         if lang in self._loading:  # being loaded in the background: do not hold up the greeting
@@ -52,7 +53,13 @@ class VoskHearing:
 
         thread = threading.Thread(target=load, name="vosk-load", daemon=True)
         thread.start()
+        self._loader = thread
         return thread
+
+    def close(self) -> None:
+        """Wait for a model still loading: the process must not exit under Kaldi's feet (it would crash)."""
+        if self._loader is not None:
+            self._loader.join()
 
     def recogniser(self, lang: str) -> Recogniser | None:
         model = self.model(lang)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import time
 
 from madang.kiosk.hearing import Listening
 from madang.voice.hearing import VoskHearing
 from madang.voice.live import LiveVoice
+from tests.conftest import MADANG
 
 LONG = "서울 마당에 오신 것을 환영합니다. 원하는 서비스를 누르거나 말씀하세요. 도움이 필요하면 직원을 부르세요."
 LISTENING = Listening("ko", ("세금 상담",), None)
@@ -45,3 +49,23 @@ def test_a_missing_microphone_is_reported_and_the_kiosk_still_speaks(virtual_aud
         assert heard.sounding_seconds() > 0.3
     finally:
         live.close()
+
+
+def test_a_kiosk_with_no_sound_server_says_what_is_missing_and_runs_on(tmp_path):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PULSE")}
+    env["XDG_RUNTIME_DIR"] = str(tmp_path)  # no PulseAudio here, and this machine has no sound card
+    done = subprocess.run(
+        [str(MADANG), "kiosk", "--mode", "headless", "--audio", "--data-dir", str(tmp_path / "kiosk")],
+        input='{"type":"touch","target":"service:tour"}\n',
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    problems = done.stderr.splitlines()
+    assert any(line.startswith("madang kiosk: speech output is off: no speaker") for line in problems), problems
+    assert any(line.startswith("madang kiosk: voice input is off: no microphone") for line in problems), problems
+    screens = [json.loads(line)["id"] for line in done.stdout.splitlines() if '"type":"screen"' in line]
+    assert screens[-1] == "service:tour"  # touch goes on working, and captions: every line is still an event

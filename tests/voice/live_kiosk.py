@@ -147,7 +147,7 @@ class VoiceCitizen:
         while len(self.kiosk.events) <= index and time.monotonic() < deadline:
             time.sleep(0.05)
 
-    def choose(self, phrase: str, label: str | None, done: Callable[[dict], bool], *, turns: int = 12) -> None:
+    def choose(self, phrase: str, label: str | None, done: Callable[[dict], bool], *, turns: int = 24) -> None:
         """Say ``phrase``; answer the kiosk's questions about ``label`` until ``done(screen)``; with no label,
         every question is answered yes (the screen's own question, such as "take a ticket?")."""
         index = self.say(phrase)
@@ -164,4 +164,7 @@ class VoiceCitizen:
                 index = self.say(SCAN_YES if last.startswith(f"{label}.") else SCAN_NO)
             else:  # not understood, or nothing heard at all: say it again, like a person would
                 index = self.say(phrase)
-        raise AssertionError(f"no way through by voice; kiosk said: {self.kiosk.said_since(0)[-8:]}")
+        self.await_reply(index)
+        self.wait_until_quiet()
+        if not done(self.kiosk.screen):
+            raise AssertionError(f"no way through by voice; kiosk said: {self.kiosk.said_since(0)[-8:]}")

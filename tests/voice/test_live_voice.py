@@ -7,10 +7,11 @@ import os
 import subprocess
 import time
 
-from madang.kiosk.hearing import Listening
+from madang.kiosk.hearing import Listening, Spoken
 from madang.voice.hearing import VoskHearing
 from madang.voice.live import LiveVoice
 from tests.conftest import MADANG
+from tests.voice.pulse import CITIZEN_VOICE
 
 LONG = "서울 마당에 오신 것을 환영합니다. 원하는 서비스를 누르거나 말씀하세요. 도움이 필요하면 직원을 부르세요."
 LISTENING = Listening("ko", ("세금 상담",), None)
@@ -69,3 +70,24 @@ def test_a_kiosk_with_no_sound_server_says_what_is_missing_and_runs_on(tmp_path)
     assert any(line.startswith("madang kiosk: voice input is off: no microphone") for line in problems), problems
     screens = [json.loads(line)["id"] for line in done.stdout.splitlines() if '"type":"screen"' in line]
     assert screens[-1] == "service:tour"  # touch goes on working, and captions: every line is still an event
+
+
+def test_a_citizen_talking_over_the_kiosk_stops_it_and_is_heard(virtual_audio, tmp_path):
+    heard: list[Spoken] = []
+    live = LiveVoice(VoskHearing(), report=lambda problem: None)
+    clip = tmp_path / "tax.wav"
+    subprocess.run(["espeak-ng", "-v", CITIZEN_VOICE, "-s", "150", "-w", str(clip), "세금 상담"], check=True)
+    try:
+        live.start(heard.append)
+        listening = Listening("ko", ("세금 상담", "등본 발급", "도움말"), None)
+        live.follow([speech(LONG * 2)], listening, 1.0)
+        time.sleep(1.0)
+        assert live.speaker.speaking
+        virtual_audio.feed(clip)
+        deadline = time.monotonic() + 5
+        while not heard and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not list(live.speaker.played)[-1].completed  # the kiosk stopped talking
+        assert [utterance.text for spoken in heard for utterance in spoken.utterances] == ["세금 상담"]
+    finally:
+        live.close()

@@ -833,16 +833,10 @@ def virtual_audio(wanted: bool) -> Iterator[VirtualAudio | None]:
         print(f"(virtual audio skipped: {error})")
         yield None
         return
-    saved = {name: os.environ.get(name) for name in audio.env}
-    os.environ.update(audio.env)
     try:
-        yield audio
+        with audio.as_default():
+            yield audio
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
         audio.stop()
 
 

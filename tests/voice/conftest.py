@@ -21,19 +21,13 @@ def virtual_audio() -> Iterator[VirtualAudio]:
     if missing:
         _unavailable(f"virtual audio needs {', '.join(missing)}")
     audio = VirtualAudio().start()
-    saved = {name: os.environ.get(name) for name in audio.env}
-    os.environ.update(audio.env)
     try:
-        devices.rescan()  # PortAudio lists devices once, at start: list them again now that the server runs
-        if not any(device.name == "pulse" for device in devices.all_devices()):
-            _unavailable("PortAudio does not see PulseAudio (ALSA's pulse plugin is missing)")
-        yield audio
+        with audio.as_default():
+            devices.rescan()  # PortAudio lists devices once, at start: list them again now that the server runs
+            if not any(device.name == "pulse" for device in devices.all_devices()):
+                _unavailable("PortAudio does not see PulseAudio (ALSA's pulse plugin is missing)")
+            yield audio
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
         audio.stop()
         devices.rescan()
 

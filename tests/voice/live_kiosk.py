@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from tests.conftest import MADANG
-from tests.voice.pulse import CAPTURE_RATE, CITIZEN_VOICE, VirtualAudio
+from tests.voice.pulse import CAPTURE_RATE, VirtualAudio, citizen_clip
 
 YES, NO = "네 맞아 요", "아니요 틀려 요"
 SCAN_YES, SCAN_NO = "네", "아니요"
@@ -118,9 +118,7 @@ class VoiceCitizen:
         self.spoken: list[str] = []
 
     def clip(self, text: str) -> Path:
-        path = self.clips / f"{len(self.spoken)}.wav"
-        subprocess.run(["espeak-ng", "-v", CITIZEN_VOICE, "-s", "150", "-w", str(path), text], check=True)
-        return path
+        return citizen_clip(text, self.clips / f"{len(self.spoken)}.wav")
 
     def wait_until_quiet(self, timeout: float = 30) -> None:
         """Until the kiosk has said everything (no new speech, and silence on the speaker for a while)."""

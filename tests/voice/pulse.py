@@ -32,6 +32,13 @@ CAPTURE_RATE = 16_000
 CITIZEN_VOICE = "ko+m4"
 
 
+def citizen_clip(text: str, path: Path, lang: str = "ko") -> Path:
+    """A WAV of a citizen saying ``text``: espeak-ng with ``CITIZEN_VOICE`` for Korean."""
+    voice = CITIZEN_VOICE if lang == "ko" else lang
+    subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(path), text], check=True)
+    return path
+
+
 def missing_tools() -> list[str]:
     return [tool for tool in TOOLS if shutil.which(tool) is None]
 
@@ -132,6 +139,20 @@ class VirtualAudio:
             stdout=output,
             stderr=errors,
         )
+
+    @contextmanager
+    def as_default(self) -> Iterator[VirtualAudio]:
+        """This server as this process's sound server while the block runs (its environment, then restored)."""
+        saved = {name: os.environ.get(name) for name in self.env}
+        os.environ.update(self.env)
+        try:
+            yield self
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
     def stop(self) -> None:
         for reader in self._keepalive:

@@ -3,7 +3,6 @@ microphone. Clips are synthesised with espeak-ng, the real Korean model listens.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from madang.voice.hearing import VoskHearing
 from madang.voice.wav import write_wav
 from tests.kiosk.conftest import said
 from tests.kiosk.driver import KioskDriver
-from tests.voice.pulse import CITIZEN_VOICE
+from tests.voice.pulse import citizen_clip
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +22,7 @@ def hearing():
 
 
 def spoken_clip(folder: Path, text: str, lang: str = "ko") -> str:
-    path = folder / f"{abs(hash(text))}.wav"
-    subprocess.run(
-        ["espeak-ng", "-v", CITIZEN_VOICE if lang == "ko" else lang, "-s", "150", "-w", str(path), text], check=True
-    )
-    return str(path)
+    return str(citizen_clip(text, folder / f"{abs(hash(text))}.wav", lang))
 
 
 def heard(events: list[dict]) -> list[dict]:

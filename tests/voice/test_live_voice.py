@@ -11,7 +11,7 @@ from madang.kiosk.hearing import Listening, Spoken
 from madang.voice.hearing import VoskHearing
 from madang.voice.live import LiveVoice
 from tests.conftest import MADANG
-from tests.voice.pulse import CITIZEN_VOICE
+from tests.voice.pulse import citizen_clip
 
 LONG = "서울 마당에 오신 것을 환영합니다. 원하는 서비스를 누르거나 말씀하세요. 도움이 필요하면 직원을 부르세요."
 LISTENING = Listening("ko", ("세금 상담",), None)
@@ -75,8 +75,7 @@ def test_a_kiosk_with_no_sound_server_says_what_is_missing_and_runs_on(tmp_path)
 def test_a_citizen_talking_over_the_kiosk_stops_it_and_is_heard(virtual_audio, tmp_path):
     heard: list[Spoken] = []
     live = LiveVoice(VoskHearing(), report=lambda problem: None)
-    clip = tmp_path / "tax.wav"
-    subprocess.run(["espeak-ng", "-v", CITIZEN_VOICE, "-s", "150", "-w", str(clip), "세금 상담"], check=True)
+    clip = citizen_clip("세금 상담", tmp_path / "tax.wav")
     try:
         live.start(heard.append)
         listening = Listening("ko", ("세금 상담", "등본 발급", "도움말"), None)

@@ -7,11 +7,10 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from madang.kiosk.hearing import Heard, UnreadableAudioError
+from madang.kiosk.hearing import Heard
 
 from .models import ModelUnavailable, load_model
 from .recogniser import Recogniser
-from .wav import UnreadableAudioError as UnreadableWavError
 from .wav import wav_pcm
 
 if TYPE_CHECKING:
@@ -66,10 +65,7 @@ class VoskHearing:
         return None if model is None else Recogniser(model)
 
     def transcribe(self, path: str, lang: str, phrases: Sequence[str]) -> list[Heard]:
-        try:
-            pcm = wav_pcm(path)
-        except UnreadableWavError as error:
-            raise UnreadableAudioError(str(error)) from None
+        pcm = wav_pcm(path)  # an unreadable file raises the kiosk's UnreadableAudioError
         recogniser = self._file_recognisers.get(lang) or self.recogniser(lang)
         if recogniser is None:  # the kiosk asks unavailable() first; this is a caller's mistake
             raise RuntimeError(self._reasons[lang])

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+from madang.kiosk.hearing import UnreadableAudioError  # what the kiosk answers with bad_audio
+
 from .recogniser import SAMPLE_RATE
-
-
-class UnreadableAudioError(ValueError):
-    """A file that is not audio Madang can read; the message says what to send instead."""
 
 
 def to_model_rate(samples: np.ndarray, rate: int) -> np.ndarray:

@@ -19,6 +19,12 @@ class Settings:
     cookie_secure: bool = True
     login_attempts: int = 5  # failures before a lockout
     lockout_seconds: int = 300
+    # home devices register themselves (POST /api/v1/home-devices): at most this many per client address in
+    # the window, and from all addresses together in the global window; the count is kept in the database
+    home_registration_limit: int = 5
+    home_registration_window_seconds: int = 3600
+    home_registration_global_limit: int = 30
+    home_registration_global_seconds: int = 60
     default_service_minutes: int = 10
     stream_seconds: float = 300.0  # an events stream ends after this; clients reconnect with Last-Event-ID
     stream_poll_seconds: float = 0.1

@@ -39,4 +39,10 @@ class Forbidden(ApiError):
 
 
 class TooManyRequests(ApiError):
+    """Too many attempts; ``retry_after`` (seconds), when known, becomes the Retry-After header."""
+
     status, code = 429, "too_many_requests"
+
+    def __init__(self, detail: str, *, retry_after: int | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

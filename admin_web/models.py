@@ -85,6 +85,16 @@ class Kiosk(SQLModel, table=True):
     health: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
 
 
+class HomeRegistration(SQLModel, table=True):
+    """One home device registered itself, kept only as long as the rate limit looks back. The client's address
+    is kept as a keyed hash (HMAC with the secret key), never in clear, and the row is deleted after the window."""
+
+    __tablename__ = "home_registration"
+    id: int | None = Field(default=None, primary_key=True)
+    address_key: str = Field(index=True, max_length=64)
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
 class QueueService(SQLModel, table=True):
     """A service that gives tickets, imported from the content pack."""
 

@@ -18,13 +18,15 @@ class ServerUnavailable(MadangError):  # noqa: N818 - the kiosk's name for it
 
 
 class ServerRefused(MadangError):  # noqa: N818 - the kiosk's name for it
-    """The kiosk API refused the request (4xx) with its error ``code`` and a ``detail`` that says why."""
+    """The kiosk API refused the request (4xx) with its error ``code`` and a ``detail`` that says why; for 429,
+    ``retry_after`` is the seconds the server asked to wait (its Retry-After header), when it said."""
 
-    def __init__(self, message: str, *, status: int, code: str, detail: str) -> None:
+    def __init__(self, message: str, *, status: int, code: str, detail: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.detail = detail
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,19 @@ class ChatMessage:
             at=_field(data, "at", str),
             audio_url=_field(data, "audio_url", str, optional=True),
         )
+
+
+@dataclass(frozen=True)
+class HomeDevice:
+    """A home device as registered: its id and generated name on the server, and its token (given only once)."""
+
+    id: int
+    name: str
+    token: str
+
+    @classmethod
+    def from_json(cls, data: dict) -> HomeDevice:
+        return cls(id=_field(data, "id", int), name=_field(data, "name", str), token=_field(data, "token", str))
 
 
 def _field(data: Any, name: str, kind: type, *, optional: bool = False) -> Any:

@@ -19,7 +19,7 @@ from typing import Any
 
 from madang.content.errors import MadangError
 
-from .api_types import ChatMessage, ServerRefused, ServerUnavailable, TicketInfo
+from .api_types import ChatMessage, HomeDevice, ServerRefused, ServerUnavailable, TicketInfo
 
 API = "/api/v1"
 REFUSAL_HINTS = {
@@ -29,9 +29,12 @@ REFUSAL_HINTS = {
 
 
 class KioskApiClient:
-    """The kiosk API of the admin web at ``base_url`` (e.g. ``http://127.0.0.1:8080``), with a kiosk token."""
+    """The kiosk API of the admin web at ``base_url`` (e.g. ``http://127.0.0.1:8080``), with a kiosk token.
 
-    def __init__(self, base_url: str, token: str, *, timeout: float = 3.0) -> None:
+    With ``token=None`` the client sends no token: only the public endpoints answer it (registering a home device).
+    """
+
+    def __init__(self, base_url: str, token: str | None, *, timeout: float = 3.0) -> None:
         base_url = base_url.strip().rstrip("/")
         parts = urllib.parse.urlsplit(base_url)
         if parts.scheme not in {"http", "https"} or not parts.netloc:
@@ -39,8 +42,8 @@ class KioskApiClient:
                 f"the admin web's address '{base_url}' is not an http:// or https:// URL: "
                 "set it like http://127.0.0.1:8080"
             )
-        token = token.strip()
-        if not token or not token.isprintable() or any(char.isspace() for char in token):
+        token = None if token is None else token.strip()
+        if token is not None and (not token or not token.isprintable() or any(char.isspace() for char in token)):
             raise MadangError(
                 "the kiosk token is empty or holds spaces or control characters: "
                 "use the one line that `madang admin create-kiosk NAME` printed"
@@ -100,6 +103,14 @@ class KioskApiClient:
         )
         return self._parse(ChatMessage, answer)
 
+    # --- a home device registering itself (no token) --------------------------------------------------------
+
+    def register_home_device(self, *, app_version: str | None = None) -> HomeDevice:
+        """Registers this device as a home device: its generated name and its token, which the server shows only
+        this once. Public (no token needed) and rate limited: 429 is a ServerRefused with ``retry_after``."""
+        body = {"app_version": app_version} if app_version else {}
+        return self._parse(HomeDevice, self._call("POST", "/home-devices", json_body=body))
+
     # --- the kiosk itself ---------------------------------------------------------------------------------
 
     def heartbeat(
@@ -138,7 +149,9 @@ class KioskApiClient:
     ) -> Any:
         """The decoded JSON answer (None for 204 and 304), or ServerRefused / ServerUnavailable."""
         url = f"{self.base_url}{API}{path}"
-        all_headers = {"Authorization": f"Bearer {self._token}", "Accept": "application/json"}
+        all_headers = {"Accept": "application/json"}
+        if self._token is not None:
+            all_headers["Authorization"] = f"Bearer {self._token}"
         body = raw_body
         if json_body is not None:
             body = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
@@ -151,9 +164,11 @@ class KioskApiClient:
                 with self._opener.open(request, timeout=wait) as response:
                     payload = response.read()
                     status, content_type = response.status, response.headers.get_content_type()
+                    retry_after = None
             except urllib.error.HTTPError as error:  # an answer all the same (3xx, 4xx, 5xx)
                 with error:
                     status, content_type, payload = error.code, error.headers.get_content_type(), error.read()
+                    retry_after = _seconds(error.headers.get("Retry-After"))
         except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
             reason = getattr(error, "reason", None) or error
             if isinstance(reason, TimeoutError):
@@ -165,9 +180,11 @@ class KioskApiClient:
                 f"the admin web at {self.base_url} does not answer ({reason}): "
                 "check the network, or start it with `madang admin serve`"
             ) from None
-        return self._answer(method, path, status, content_type, payload)
+        return self._answer(method, path, status, content_type, payload, retry_after=retry_after)
 
-    def _answer(self, method: str, path: str, status: int, content_type: str, payload: bytes) -> Any:
+    def _answer(
+        self, method: str, path: str, status: int, content_type: str, payload: bytes, *, retry_after: int | None = None
+    ) -> Any:
         if status in {204, 304}:
             return None
         if 300 <= status < 400:
@@ -195,12 +212,13 @@ class KioskApiClient:
                 status=status,
                 code=refusal["error"],
                 detail=refusal["detail"],
+                retry_after=retry_after,
             )
         if data is None:
             raise self._not_the_api(f"{method} {API}{path} answered HTTP {status} with {content_type}, not JSON")
         return data
 
-    def _parse(self, kind: type[TicketInfo] | type[ChatMessage], data: Any) -> Any:
+    def _parse(self, kind: type[TicketInfo] | type[ChatMessage] | type[HomeDevice], data: Any) -> Any:
         try:
             return kind.from_json(data)
         except ValueError as error:
@@ -211,6 +229,12 @@ class KioskApiClient:
             f"the admin web at {self.base_url} does not speak the kiosk API ({what}): "
             "check that this is the admin web's address and that its version matches the kiosk's"
         )
+
+
+def _seconds(header: str | None) -> int | None:
+    """Retry-After as whole seconds (the HTTP-date form is not used by the admin web)."""
+    value = (header or "").strip()
+    return int(value) if value.isdigit() else None
 
 
 def _ticket_path(ticket_id: str, *rest: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from werkzeug.exceptions import HTTPException
 
-from ..errors import ApiError
+from ..errors import ApiError, TooManyRequests
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -21,6 +21,8 @@ def _api_error(error: ApiError):
     response = error_response(error.code, error.detail, error.status)
     if error.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="madang"'
+    if isinstance(error, TooManyRequests) and error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 
@@ -30,4 +32,4 @@ def _http_error(error: HTTPException):
     return error_response(code, error.description or error.name, error.code or 500)
 
 
-from . import content, counters, kiosks, openapi, tickets  # noqa: E402, F401  (routes)
+from . import content, counters, home_devices, kiosks, openapi, tickets  # noqa: E402, F401  (routes)

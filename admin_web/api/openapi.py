@@ -11,6 +11,8 @@ from .schemas import (
     FinishCreate,
     Heartbeat,
     HeartbeatPublic,
+    HomeDeviceCreate,
+    HomeDevicePublic,
     ManifestPublic,
     MessageCreate,
     MessagePublic,
@@ -28,6 +30,8 @@ MODELS: list[type[BaseModel]] = [
     RatingCreate,
     Heartbeat,
     HeartbeatPublic,
+    HomeDeviceCreate,
+    HomeDevicePublic,
     ManifestPublic,
     TransferCreate,
     FinishCreate,
@@ -52,6 +56,7 @@ def _errors(*statuses: int) -> dict:
         404: "unknown id",
         409: "not possible in the ticket's current state",
         422: "invalid fields",
+        429: "too many registrations: try again after Retry-After seconds",
     }
     return {str(status): {"description": text[status], **_json(_ref(ErrorBody))} for status in statuses}
 
@@ -97,6 +102,21 @@ IDEMPOTENCY = {
     "schema": {"type": "string", "minLength": 1, "maxLength": 100},
 }
 TICKET = {"description": "the ticket", **_json(_ref(TicketPublic))}
+
+
+def _register_home_device() -> dict:
+    operation = _operation(
+        "Register a home device (a headset at home; public, rate limited per client address). Nothing personal "
+        "is asked; the answer holds the device's token, shown only this once.",
+        {"201": {"description": "the new device", **_json(_ref(HomeDevicePublic))}},
+        body=HomeDeviceCreate,
+        errors=(429,),
+    )
+    operation["security"] = []
+    operation["responses"]["429"]["headers"] = {
+        "Retry-After": {"description": "seconds until a registration is possible", "schema": {"type": "integer"}}
+    }
+    return operation
 
 
 def document() -> dict:
@@ -263,6 +283,7 @@ def document() -> dict:
                     errors=(401, 403),
                 )
             },
+            "/home-devices": {"post": _register_home_device()},
             "/openapi.json": {
                 "get": {
                     "summary": "This document",

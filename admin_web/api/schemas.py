@@ -65,6 +65,18 @@ class HeartbeatPublic(BaseModel):
     last_seen_at: str
 
 
+class HomeDeviceCreate(Body):
+    """A home device registers itself: nothing about the person is asked, and nothing else is accepted."""
+
+    app_version: str | None = Field(default=None, max_length=40)
+
+
+class HomeDevicePublic(BaseModel):
+    id: int
+    name: str = Field(description="generated, e.g. home-7f3a2c")
+    token: str = Field(description="the device's token, shown only in this answer; send it as a Bearer token")
+
+
 class ManifestFile(BaseModel):
     path: str
     sha256: str = Field(pattern="^[0-9a-f]{64}$")

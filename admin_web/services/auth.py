@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from ..errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
-from ..models import Kiosk, Role, StaffToken, StaffUser, utcnow
+from ..models import DeviceKind, Kiosk, Role, StaffToken, StaffUser, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
@@ -85,6 +85,11 @@ def _kiosk_principal(session: Session, digest: str) -> Principal | None:
     kiosk = session.exec(select(Kiosk).where(Kiosk.token_hash == digest)).first()
     if kiosk is None:
         return None
+    if kiosk.revoked_at is not None and kiosk.kind == DeviceKind.home:
+        raise Unauthorized(
+            "this home device's token was revoked: forget it and register the device again "
+            "(POST /api/v1/home-devices) for a new token"
+        )
     if kiosk.revoked_at is not None:
         raise Unauthorized("this kiosk's token was revoked: register the kiosk again")
     return Principal("kiosk", kiosk.name, kiosk_id=kiosk.id)

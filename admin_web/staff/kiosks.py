@@ -30,6 +30,7 @@ add_texts(
         "kiosks.no_kiosks": ("등록된 키오스크가 없습니다.", "No kiosks are registered."),
         "kiosks.no_homes": ("등록된 가정용 기기가 없습니다.", "No home devices are registered."),
         "kiosks.col.name": ("이름", "Name"),
+        "kiosks.col.registered": ("등록(서울 시간)", "Registered (Seoul time)"),
         "kiosks.col.last_seen": ("마지막 연결(서울 시간)", "Last seen (Seoul time)"),
         "kiosks.col.content": ("콘텐츠 버전", "Content version"),
         "kiosks.col.app": ("앱 버전", "App version"),
@@ -72,6 +73,12 @@ add_texts(
             "Its token is refused at once: the device can no longer issue tickets or fetch content. "
             "This cannot be undone; to use the device again, register it anew.",
         ),
+        "kiosks.confirm.home_note": (
+            "가정용 기기는 스스로 다시 등록할 수 있습니다. 폐기는 이 토큰만 막으며, 다시 등록하면 새 이름으로 "
+            "목록에 나타납니다.",
+            "A home device can register itself again: revoking stops this token only, and a new registration "
+            "appears in the list under a new name.",
+        ),
         "kiosks.confirm.submit": ("네, 폐기합니다", "Yes, revoke it"),
         "kiosks.confirm.cancel": ("취소하고 돌아가기", "Cancel and go back"),
         "kiosks.already_revoked": (
@@ -91,6 +98,8 @@ class DeviceRow:
     id: int
     name: str
     kind: DeviceKind
+    registered: str
+    registered_iso: str
     last_seen: str
     last_seen_iso: str
     silent: bool
@@ -116,6 +125,8 @@ def _row(kiosk: Kiosk, now, published: int | None) -> DeviceRow:
         id=kiosk.id,
         name=kiosk.name,
         kind=kiosk.kind,
+        registered=local_time(kiosk.created_at),
+        registered_iso=iso(kiosk.created_at),
         last_seen=local_time(kiosk.last_seen_at),
         last_seen_iso=iso(kiosk.last_seen_at) if kiosk.last_seen_at else "",
         silent=is_silent(kiosk, now),
@@ -181,7 +192,9 @@ def _kiosk_or_404(kiosk_id: int) -> Kiosk:
 @login_required(Role.admin)
 def confirm_revoke_kiosk(kiosk_id: int):
     kiosk = _kiosk_or_404(kiosk_id)
-    return render_template("kiosks/revoke.html", kiosk=kiosk, revoked=local_time(kiosk.revoked_at))
+    return render_template(
+        "kiosks/revoke.html", kiosk=kiosk, home=kiosk.kind == DeviceKind.home, revoked=local_time(kiosk.revoked_at)
+    )
 
 
 @staff.post("/kiosks/<int:kiosk_id>/revoke")

@@ -15,9 +15,11 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 # Node.js builds bring their own): axe-core, the accessibility checker injected into those pages.
 # espeak-ng and libespeak-ng1: the kiosk's voice. libportaudio2: sounddevice. pulseaudio,
 # pulseaudio-utils, libasound2-plugins, alsa-utils: the virtual speaker and microphone of the voice
-# tests (and a kiosk's sound server). sox: adds noise to the voice benchmark's clips.
+# tests (and a kiosk's sound server). sox: adds noise to the voice benchmark's clips. libegl1, libegl-mesa0,
+# libgl1-mesa-dri: OpenGL without a display (screenshots, render tests). xvfb and xdotool: the screen client's
+# window tests on a virtual display.
 APT_PACKAGES := libgl1 chromium fonts-noto-cjk espeak-ng libespeak-ng1 libportaudio2 pulseaudio pulseaudio-utils \
-	libasound2-plugins alsa-utils sox
+	libasound2-plugins alsa-utils sox libegl1 libegl-mesa0 libgl1-mesa-dri xvfb xdotool
 AXE := $(VENV)/node/node_modules/axe-core/axe.min.js
 
 .PHONY: help setup system run test lint bench clean

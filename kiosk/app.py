@@ -374,6 +374,11 @@ class Kiosk(VoiceDialogue):
         self.say(*(say or []))
         self._announce_screen()
 
+    def use_profile(self, profile: Profile) -> list[dict]:
+        """Start with ``profile`` (the command line's ``--profile``); a session's end resets it as usual."""
+        self._set_profile(profile)
+        return self._flush()
+
     def _set_profile(self, profile: Profile) -> None:
         """A new profile lays the screen out again, on the page that keeps the focused element in view."""
         self.profile = profile

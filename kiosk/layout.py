@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from .display import Display
 from .model import Box, Element, LaidOutScreen, Placed, Role, Screen, Zone
@@ -42,29 +43,44 @@ class PagingLabels:
     page_of: str  # "{page} / {pages}"
 
 
+@cache
+def char_width_em(char: str) -> float:
+    return 0.3 if char == " " else 1.0 if unicodedata.east_asian_width(char) in ("W", "F") else 0.55
+
+
 def text_width_em(text: str) -> float:
-    return sum(
-        0.3 if char == " " else 1.0 if unicodedata.east_asian_width(char) in ("W", "F") else 0.55 for char in text
-    )
+    return sum(map(char_width_em, text))
 
 
 def wrap_words(text: str, limit: float, width: Callable[[str], float]) -> list[str]:
-    """Greedy word wrap to ``limit`` as ``width`` measures; a word longer than a line is broken between characters."""
+    """Greedy word wrap to ``limit`` as ``width`` measures; a word longer than a line is broken between characters.
+
+    ``width`` must add up over concatenation (the width of "ab" is that of "a" plus that of "b"), so each line's
+    width is kept as a running sum instead of measured again for every word.
+    """
     lines: list[str] = []
-    current = ""
+    current, current_width = "", 0.0
+    space = width(" ")
     for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if width(candidate) <= limit:
-            current = candidate
+        word_width = width(word)
+        candidate_width = current_width + space + word_width if current else word_width
+        if candidate_width <= limit:
+            current = f"{current} {word}" if current else word
+            current_width = candidate_width
             continue
         if current:
             lines.append(current)
-        current = ""
+        current, current_width = "", 0.0
+        if word_width <= limit:
+            current, current_width = word, word_width
+            continue
         for char in word:
-            if width(current + char) > limit and current:
+            char_width = width(char)
+            if current_width + char_width > limit and current:
                 lines.append(current)
-                current = ""
+                current, current_width = "", 0.0
             current += char
+            current_width += char_width
     if current or not lines:
         lines.append(current)
     return lines

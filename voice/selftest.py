@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING
 
 from madang.kiosk.app import Kiosk
 from madang.kiosk.build import build_kiosk
-from madang.kiosk.layout import PAGE_NEXT, PAGE_PREVIOUS
 from madang.kiosk.listening import body_choices
-from madang.kiosk.protocol import Touch, Utterance
+from madang.kiosk.navigate import UnknownScreenError, touch
+from madang.kiosk.protocol import Utterance
 from madang.kiosk.voice_match import STRICT, Acceptance, answer, normalise, snap
 
 from .recogniser import SAMPLE_RATE, Recogniser, Transcript
@@ -42,17 +42,12 @@ if TYPE_CHECKING:
 ANSWERS_SCREEN = "answers"  # the yes/no grammar of a confirmation question
 ESPEAK_VOICES = {"ko": "ko", "en": "en-us"}
 TRAILING_SILENCE = b"\0" * SAMPLE_RATE  # half a second, as VoskHearing adds after a file
-MAX_PAGES = 20
 MAX_WORKERS = 4
 _NOT_WORD = re.compile(r"[^\w]+")  # how the recogniser splits a phrase into words
 
 
 class SelftestUnavailable(RuntimeError):  # noqa: N818 - said to the user as is
     """The self-test cannot run here (no espeak-ng, no model); the message says what to install."""
-
-
-class UnknownScreenError(ValueError):
-    """A screen id the self-test does not know; the message lists those it does."""
 
 
 # --------------------------------------------------------------------------------------------- synthetic voices
@@ -155,18 +150,6 @@ def fresh_kiosk(lang: str = "ko", pack_dir: Path | None = None) -> Iterator[Kios
         if lang != kiosk.lang:
             touch(kiosk, "language")
         yield kiosk
-
-
-def touch(kiosk: Kiosk, target: str) -> list[dict]:
-    """Touch ``target``, turning the screen's pages first if it is on another one."""
-    for _ in range(MAX_PAGES):
-        if kiosk.laid_out.placed(target) is not None:
-            return kiosk.handle(Touch(target))
-        page = kiosk.laid_out.page_of(target)
-        if page is None:
-            break
-        kiosk.handle(Touch(PAGE_NEXT if page > kiosk.page_index else PAGE_PREVIOUS))
-    raise UnknownScreenError(f"there is nothing to touch called {target!r} on screen {kiosk.laid_out.screen.id!r}")
 
 
 def service_ids(kiosk: Kiosk) -> list[str]:

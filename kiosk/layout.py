@@ -28,7 +28,9 @@ EM_PER_CAP = 1 / 0.7  # a typical sans-serif's cap height is 0.7 em
 LINE_PER_EM = 1.25
 TITLE_MAX_SCALE = 2.0  # the title and the control bar grow to 200%; body text to the full 300%
 BAR_MAX_SCALE = 2.0
-FIT_STEP_MM = 0.25  # a control too tall for a page shrinks its text in these steps until it fits
+FIT_STEP_MM = 0.25
+IMAGE_ASPECT = 9 / 16  # a 3D view is as wide as the body, and this tall for its width
+IMAGE_MAX_MM = 160.0  # a control too tall for a page shrinks its text in these steps until it fits
 
 PAGE_PREVIOUS = "page-previous"
 PAGE_NEXT = "page-next"
@@ -112,6 +114,8 @@ def shown_text(element: Element) -> str:
 
 def measure(element: Element, width: float, metrics: Metrics) -> tuple[float, list[str]]:
     """Height and wrapped lines of one element drawn ``width`` wide."""
+    if element.role is Role.image:
+        return min(width * IMAGE_ASPECT, IMAGE_MAX_MM), []
     if element.role in (Role.button, Role.option):
         lines = wrap(shown_text(element), width - 2 * PAD_H_MM, metrics.em)
         return max(MIN_TARGET_MM, len(lines) * metrics.line + 2 * PAD_V_MM), lines
@@ -180,6 +184,11 @@ def _paginate(
     options = 0
     for element in body:
         height, lines = measure(element, width, metrics)
+        if element.role is Role.image:  # a picture goes where it fits, and never adds a page of its own
+            if y + height <= bottom:
+                pages[-1].append(Placed(element, Box(MARGIN_MM, y, width, height), metrics.cap, 0))
+                y += height + GAP_MM
+            continue
         pieces = [(element, len(lines))]
         own = metrics
         if height > bottom - top and element.role in (Role.text, Role.status, Role.heading, Role.list):

@@ -46,7 +46,7 @@ def choices(kiosk: Kiosk) -> list[str]:
     return list(dict.fromkeys(found)) + [target for target in BAR_SCREENS if kiosk.laid_out.page_of(target) is not None]
 
 
-def _replay(kiosk: Kiosk, path: tuple[str, ...], profile: Profile) -> None:
+def replay(kiosk: Kiosk, path: tuple[str, ...], profile: Profile) -> None:
     """From a fresh session in ``profile`` (a session's end resets it), along ``path``."""
     kiosk.end_session()
     if kiosk.profile != profile:
@@ -58,16 +58,16 @@ def _replay(kiosk: Kiosk, path: tuple[str, ...], profile: Profile) -> None:
 def screen_paths(kiosk: Kiosk, depth: int = MAX_DEPTH) -> dict[str, tuple[str, ...]]:
     """Every screen id reachable by touch within ``depth`` steps of the home screen, with the shortest path."""
     profile, lang = kiosk.profile, kiosk.lang  # the settings screen's choices change it: each replay restores it
-    _replay(kiosk, (), profile)
+    replay(kiosk, (), profile)
     paths: dict[str, tuple[str, ...]] = {kiosk.laid_out.screen.id: ()}
     queue = deque([()])
     while queue:
         path = queue.popleft()
-        _replay(kiosk, path, profile)
+        replay(kiosk, path, profile)
         if kiosk.lang != lang or len(path) >= depth:
             continue
         for target in choices(kiosk):
-            _replay(kiosk, path, profile)
+            replay(kiosk, path, profile)
             try:
                 touch(kiosk, target)
             except UnknownScreenError:
@@ -76,7 +76,7 @@ def screen_paths(kiosk: Kiosk, depth: int = MAX_DEPTH) -> dict[str, tuple[str, .
             if screen not in paths and kiosk.pending is None and kiosk.lang == lang:
                 paths[screen] = (*path, target)
                 queue.append((*path, target))
-    _replay(kiosk, (), profile)
+    replay(kiosk, (), profile)
     return paths
 
 
@@ -90,4 +90,4 @@ def go_to(kiosk: Kiosk, screen: str, depth: int = MAX_DEPTH) -> None:
         raise UnknownScreenError(
             f"no screen {screen!r} within {depth} touches of home: choose one of {', '.join(paths)}"
         )
-    _replay(kiosk, paths[screen], profile)
+    replay(kiosk, paths[screen], profile)

@@ -97,8 +97,10 @@ class Framebuffer:
         """The pixels as an (height, width, 3) uint8 array, top row first."""
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self.id)
         GL.glPixelStorei(GL.GL_PACK_ALIGNMENT, 1)
-        data = GL.glReadPixels(0, 0, self.width, self.height, GL.GL_RGB, GL.GL_UNSIGNED_BYTE)
-        return np.frombuffer(data, dtype=np.uint8).reshape(self.height, self.width, 3)[::-1].copy()
+        data = GL.glReadPixels(
+            0, 0, self.width, self.height, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE
+        )  # the driver's own layout
+        return np.frombuffer(data, dtype=np.uint8).reshape(self.height, self.width, 4)[::-1, :, :3].copy()
 
     def delete(self) -> None:
         GL.glDeleteRenderbuffers(2, [self.colour, self.depth])

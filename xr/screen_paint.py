@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from madang.kiosk.display import Display
-from madang.kiosk.layout import PAD_H_MM, PAD_V_MM, Metrics, measure, shown_text
+from madang.kiosk.layout import PAD_H_MM, PAD_V_MM, Metrics, measure
 from madang.kiosk.model import Box, LaidOutScreen, Placed, Role
 from madang.kiosk.profile import Profile
 from madang.kiosk.theme import Theme, theme_for
@@ -147,8 +147,10 @@ def paint_element(placed: Placed, theme: Theme, focused: bool) -> tuple[list[Rec
         texts = _text_lines(lines, placed, top, weight=Weight.bold, fill=ink, centred=True, inset=PAD_H_MM)
     elif element.role is Role.input:
         rects, texts = _paint_input(placed, theme)
+    elif element.role is Role.image:  # a frame; a renderer with a 3D view draws the picture inside it
+        rects, texts = outline(box, BORDER_MM, colour(theme.text)), []
     else:
-        lines = measure(element, box.w, metrics)[1] if element.role is not Role.image else [shown_text(element)]
+        lines = measure(element, box.w, metrics)[1]
         weight = Weight.bold if element.role is Role.heading else Weight.regular
         texts = _text_lines(lines, placed, box.y, weight=weight, fill=colour(theme.text), centred=False, inset=0)
     if focused:

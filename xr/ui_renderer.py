@@ -8,15 +8,19 @@ kiosk, a screenshot or an XR panel texture.
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Callable
 
 import numpy as np
 from OpenGL import GL
 
+from madang.kiosk.model import Placed, Role
+
 from .gl_program import Program
 from .glyph_atlas import AtlasFull, GlyphAtlas, font_size_for_cap
-from .screen_paint import Painting, ScreenView, TextLine, paint
+from .screen_paint import BORDER_MM, Painting, ScreenView, TextLine, paint
 
 FLOAT = ctypes.sizeof(ctypes.c_float)
+Pictures = Callable[[Placed, tuple[int, int, int, int], int], object]
 
 RECT_VERTEX = """#version 330 core
 layout(location = 0) in vec2 corner;
@@ -151,8 +155,9 @@ class UiRenderer:
         return quads
 
     # ------------------------------------------------------------------ per frame
-    def draw(self, view: ScreenView, width: int, height: int) -> None:
-        """Draw ``view`` over the whole ``width`` x ``height`` viewport of the bound framebuffer."""
+    def draw(self, view: ScreenView, width: int, height: int, pictures: Pictures | None = None) -> None:
+        """Draw ``view`` over the whole ``width`` x ``height`` viewport of the bound framebuffer; ``pictures``
+        draws each picture (``image`` element) into its box, given in pixels from the top left."""
         key = (view.laid_out, view.focus, view.profile, view.display, width, height)
         if self._built is None or any(a is not b and a != b for a, b in zip(key, self._built, strict=True)):
             self._build(view, width, height)
@@ -181,6 +186,20 @@ class UiRenderer:
             self.draw_calls += 1
         GL.glBindVertexArray(0)
         GL.glDisable(GL.GL_BLEND)
+        if pictures is not None:
+            self._draw_pictures(view, width, height, pictures)
+
+    def _draw_pictures(self, view: ScreenView, width: int, height: int, pictures: Pictures) -> None:
+        scale_x, scale_y = width / view.display.width_mm, height / view.display.height_mm
+        for placed in view.laid_out.visible:
+            if placed.element.role is Role.image:
+                box = placed.box
+                inset = BORDER_MM  # inside the picture's frame
+                left, top = round((box.x + inset) * scale_x), round((box.y + inset) * scale_y)
+                right = round((box.x + box.w - inset) * scale_x)
+                bottom = round((box.y + box.h - inset) * scale_y)
+                pictures(placed, (left, top, right - left, bottom - top), height)
+        GL.glViewport(0, 0, width, height)
 
     def delete(self) -> None:
         GL.glDeleteBuffers(3, [self.corner_buffer, self.rect_buffer, self.text_buffer])

@@ -114,3 +114,14 @@ def command_button(ctx: Context, command_id: str, role: Role = Role.button, **st
 
 def item_option(ctx: Context, kind: str, item) -> Element:
     return option(f"{kind}:{item.id}", item.name.get(ctx.lang), item.voice.get(ctx.lang))
+
+
+VIEW_PREFIX = "view:"
+
+
+def model_view(ctx: Context, item) -> list[Element]:
+    """The item's first 3D model as a picture (``view:<model>``), described by its alt text; none without one."""
+    model = next((media for media in getattr(item, "media", []) if media.type == "model"), None)
+    if model is None or not model.source.startswith("procedural:"):
+        return []
+    return [Element(VIEW_PREFIX + model.source.removeprefix("procedural:"), Role.image, model.alt.get(ctx.lang))]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Element
-from .base import Context, Outcome, Page, item_option, text
+from .base import Context, Outcome, Page, item_option, model_view, text
 from .service import ServicePage
 
 
@@ -19,9 +19,8 @@ class HomePage(Page):
     def elements(self, ctx: Context) -> list[Element]:
         space = ctx.pack.get("space", ctx.pack.info.home)
         services = [ctx.pack.get("service", service_id) for service_id in space.services]
-        return [text("welcome", ctx.ui.text("home", "welcome", ctx.lang))] + [
-            item_option(ctx, "service", service) for service in services if service is not None
-        ]
+        options = [item_option(ctx, "service", service) for service in services if service is not None]
+        return [text("welcome", ctx.ui.text("home", "welcome", ctx.lang)), *options, *model_view(ctx, space)]
 
     def activate(self, element_id: str, ctx: Context) -> Outcome | None:
         kind, _, item_id = element_id.partition(":")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from madang.content.schema import month_name
 
 from ..model import Element, Role
-from .base import Context, Outcome, Page, button, command_button, text
+from .base import Context, Outcome, Page, button, command_button, model_view, text
 from .ticket import TicketConfirmPage
 
 
@@ -68,7 +68,7 @@ class LandmarkPage(InfoPage):
 
     def body(self, ctx: Context) -> list[Element]:
         item = self.item(ctx)
-        elements = [text("summary", item.summary.get(ctx.lang)), *story(ctx, item)]
+        elements = [*model_view(ctx, item), text("summary", item.summary.get(ctx.lang)), *story(ctx, item)]
         if item.location:
             elements.append(where(ctx, item.location))
         if item.visiting:
@@ -83,6 +83,7 @@ class EventPage(LandmarkPage):
     def body(self, ctx: Context) -> list[Element]:
         item = self.item(ctx)
         return [
+            *model_view(ctx, item),
             text("summary", item.summary.get(ctx.lang)),
             text("when", ctx.ui.text("landmark", "when", ctx.lang, when=item.when.get(ctx.lang))),
             where(ctx, item.location),

@@ -21,6 +21,7 @@ from madang.kiosk.stepper import Stepper, Voice, ticking
 
 from .errors import GraphicsUnavailableError, NoDisplayError
 from .hit_test import element_at, pixel_to_mm
+from .model_views import ModelViews
 from .screen_paint import ScreenView
 from .ui_renderer import UiRenderer
 
@@ -95,12 +96,15 @@ class ScreenClient:
             kiosk.ui.title("kiosk", kiosk.lang), display.width_px, display.height_px, fullscreen=fullscreen
         )
         self.renderer = UiRenderer()
+        self.model_views = ModelViews()
+        self.started = time.monotonic()
         glfw.set_mouse_button_callback(self.window, self._mouse)
         glfw.set_key_callback(self.window, self._key)
         glfw.set_char_callback(self.window, self._char)
         glfw.set_window_refresh_callback(self.window, lambda _window: self.changed.set())
         self.clock = ticking(self.stepper)
         self._shown_title = ""
+        self._animated = False  # a 3D picture is shown: its lanterns glow, so it is drawn every frame
 
     def _follow(self, _events: list[dict]) -> None:
         self.changed.set()
@@ -156,18 +160,22 @@ class ScreenClient:
             while not glfw.window_should_close(self.window):
                 if deadline is not None and time.monotonic() >= deadline:
                     break
-                if self.changed.is_set():
+                if self.changed.is_set() or self._animated:
                     self.changed.clear()
                     width, height = glfw.get_framebuffer_size(self.window)
                     view = self.view()
                     self._title(view.laid_out.screen.title)
-                    self.renderer.draw(view, width, height)
+                    self.renderer.draw(view, width, height, self._picture)
+                    self._animated = any(placed.element.role is Role.image for placed in view.laid_out.visible)
                     glfw.swap_buffers(self.window)
                     if on_frame is not None:
                         on_frame(self)
                 glfw.wait_events_timeout(IDLE_WAIT_S)
         finally:
             self.close()
+
+    def _picture(self, placed, box: tuple[int, int, int, int], target_height: int) -> None:
+        self.model_views.draw(placed, box, target_height, time.monotonic() - self.started)
 
     def _title(self, title: str) -> None:
         """The window is named after the screen, as a web page is, for window lists and screen readers."""
@@ -178,6 +186,7 @@ class ScreenClient:
     def close(self) -> None:
         self.clock.stop()
         self.renderer.delete()
+        self.model_views.delete()
         glfw.destroy_window(self.window)
         glfw.terminate()
 

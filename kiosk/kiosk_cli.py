@@ -79,6 +79,33 @@ MODE_OPTION = click.option(
 @click.option(
     "--quit-after", type=click.FloatRange(min=0), metavar="SECONDS", help="End cleanly after this many seconds."
 )
+@click.option("--standing", is_flag=True, help="With --mode xr: standing instead of seated.")
+@click.option(
+    "--snap-turn", type=click.Choice(["30", "45"]), default="30", show_default=True, help="With --mode xr: degrees."
+)
+@click.option(
+    "--height-offset",
+    type=click.FloatRange(-0.6, 0.6),
+    default=0.0,
+    metavar="METRES",
+    help="With --mode xr: raise (or lower, negative) your view, -0.6 to 0.6.",
+)
+@click.option(
+    "--dwell",
+    type=click.FloatRange(0.5, 5.0),
+    default=1.5,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --mode xr: how long looking at a control selects it.",
+)
+@click.option(
+    "--gaze-select",
+    type=click.Choice(["auto", "on", "off"]),
+    default="auto",
+    show_default=True,
+    help="With --mode xr: select by looking (auto: while no controller is tracked).",
+)
+@click.option("--smooth-motion", is_flag=True, help="With --mode xr: smooth turning and gliding (off by default).")
 def kiosk(
     *,
     mode: str,
@@ -97,6 +124,12 @@ def kiosk(
     fullscreen: bool,
     no_fallback: bool,
     quit_after: float | None,
+    standing: bool,
+    snap_turn: str,
+    height_offset: float,
+    dwell: float,
+    gaze_select: str,
+    smooth_motion: bool,
 ) -> None:
     """Run a citizen's kiosk."""
     from madang.voice.hearing import VoskHearing
@@ -130,8 +163,22 @@ def kiosk(
         raise click.ClickException(str(error)) from None
     live = live_voice(built, microphone, speaker) if audio else None
     try:
+        comfort = {
+            "seated": not standing,
+            "snap_turn_degrees": int(snap_turn),
+            "height_offset_m": height_offset,
+            "dwell_s": dwell,
+            "gaze_select": gaze_select,
+            "smooth_motion": smooth_motion,
+        }
         run_client(
-            built, mode, voice=live and live[1], fullscreen=fullscreen, quit_after=quit_after, no_fallback=no_fallback
+            built,
+            mode,
+            voice=live and live[1],
+            fullscreen=fullscreen,
+            quit_after=quit_after,
+            no_fallback=no_fallback,
+            comfort=comfort,
         )
     finally:
         if live is not None:
@@ -179,15 +226,21 @@ def run_client(
     fullscreen: bool = False,
     quit_after: float | None = None,
     no_fallback: bool = False,
+    comfort: dict | None = None,
 ) -> None:
-    """Run ``kiosk`` in ``mode`` until the person quits, or ``quit_after`` seconds."""
+    """Run ``kiosk`` in ``mode`` until the person quits, or ``quit_after`` seconds; ``comfort``: the fields of
+    the headset's ``ComfortSettings``."""
     from madang.xr.errors import NoDisplayError, XrUnavailableError
 
     if mode == "xr":
+        from madang.xr.comfort import ComfortSettings, GazeSelect
         from madang.xr.xr_client import run_xr
 
+        chosen = dict(comfort or {})
+        chosen["gaze_select"] = GazeSelect(chosen.get("gaze_select", "auto"))
+        settings = ComfortSettings(**chosen)
         try:
-            run_xr(kiosk, quit_after=quit_after, voice=voice)
+            run_xr(kiosk, quit_after=quit_after, voice=voice, comfort=settings)
             return
         except XrUnavailableError as error:
             click.echo(f"madang kiosk: {error}", err=True)

@@ -210,14 +210,14 @@ def run(port: int, mode: str) -> None:
 
             run_headless(kiosk)
         else:
-            from .kiosk_cli import live_voice
-            from .terminal import run_terminal
+            from .kiosk_cli import live_voice, run_client
 
-            setup.say("The kiosk (quit with :quit or Ctrl+D; this stops the admin web too):")
+            quitting = "close its window" if mode in ("screen", "xr") else "quit with :quit or Ctrl+D"
+            setup.say(f"The kiosk ({quitting}; this stops the admin web too):")
             hearing.load_in_background("ko")
             live = live_voice(kiosk, None, None)
             try:
-                run_terminal(kiosk, voice=live[1])
+                run_client(kiosk, mode, voice=live[1])
             finally:
                 live[0].close()
                 hearing.close()

@@ -61,8 +61,10 @@ RAY_WIDTH_M = 0.006
 class TextureTarget:
     """A mipmapped RGBA8 texture that can be drawn into (a framebuffer) or filled from pixels."""
 
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(self, width: int, height: int, *, depth: bool = False) -> None:
+        """``depth``: with a depth buffer, for drawing 3D pictures into it."""
         self.width, self.height = width, height
+        self.depth = None
         self.texture = GL.glGenTextures(1)
         GL.glBindTexture(GL.GL_TEXTURE_2D, self.texture)
         GL.glTexImage2D(GL.GL_TEXTURE_2D, 0, GL.GL_RGBA8, width, height, 0, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, None)
@@ -74,6 +76,11 @@ class TextureTarget:
         self.framebuffer = GL.glGenFramebuffers(1)
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self.framebuffer)
         GL.glFramebufferTexture2D(GL.GL_FRAMEBUFFER, GL.GL_COLOR_ATTACHMENT0, GL.GL_TEXTURE_2D, self.texture, 0)
+        if depth:
+            self.depth = GL.glGenRenderbuffers(1)
+            GL.glBindRenderbuffer(GL.GL_RENDERBUFFER, self.depth)
+            GL.glRenderbufferStorage(GL.GL_RENDERBUFFER, GL.GL_DEPTH_COMPONENT24, width, height)
+            GL.glFramebufferRenderbuffer(GL.GL_FRAMEBUFFER, GL.GL_DEPTH_ATTACHMENT, GL.GL_RENDERBUFFER, self.depth)
         status = GL.glCheckFramebufferStatus(GL.GL_FRAMEBUFFER)
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, 0)
         if status != GL.GL_FRAMEBUFFER_COMPLETE:
@@ -103,6 +110,8 @@ class TextureTarget:
         GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
 
     def delete(self) -> None:
+        if self.depth is not None:
+            GL.glDeleteRenderbuffers(1, [self.depth])
         GL.glDeleteFramebuffers(1, [self.framebuffer])
         GL.glDeleteTextures(1, [self.texture])
 

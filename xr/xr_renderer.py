@@ -10,6 +10,7 @@ from OpenGL import GL
 
 from .camera import view_from_world_pose
 from .captions import CaptionBoard, caption_image
+from .model_views import ModelViews
 from .overlay_gl import OverlayRenderer, TextureTarget
 from .panel import KioskPanel, caption_panel_size
 from .scene_kit import Scene
@@ -29,7 +30,8 @@ class XrRenderer:
         self.scenes = SceneRenderer()
         self.ui = UiRenderer()
         self.overlay = OverlayRenderer()
-        self.panel_texture = TextureTarget(*panel.texture_size)
+        self.pictures = ModelViews()
+        self.panel_texture = TextureTarget(*panel.texture_size, depth=True)
         width_m, height_m = caption_panel_size()
         self.caption_texture = TextureTarget(CAPTION_TEXTURE_WIDTH, round(CAPTION_TEXTURE_WIDTH * height_m / width_m))
         self._painted: ScreenView | None = None
@@ -38,12 +40,16 @@ class XrRenderer:
     def update(self, view: ScreenView, captions: CaptionBoard) -> None:
         """Before the eyes are drawn: repaint the textures whose content changed."""
         if view != self._painted:
-            self.panel_texture.draw_into(lambda width, height: self.ui.draw(view, width, height))
+            self.panel_texture.draw_into(lambda width, height: self.ui.draw(view, width, height, self._picture))
             self._painted = view
         if captions.version != self._captions_version:
             target = self.caption_texture
             target.fill(caption_image(list(captions.captions), target.width, target.height))
             self._captions_version = captions.version
+
+    def _picture(self, placed, box: tuple[int, int, int, int], target_height: int) -> None:
+        """A 3D picture on the panel, drawn with the panel (still: the panel is repainted only when it changes)."""
+        self.pictures.draw(placed, box, target_height, 0.0)
 
     def draw_eye(
         self,
@@ -78,3 +84,4 @@ class XrRenderer:
         self.overlay.delete()
         self.ui.delete()
         self.scenes.delete()
+        self.pictures.delete()

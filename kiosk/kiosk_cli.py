@@ -249,9 +249,9 @@ def run_client(
             click.echo("madang kiosk: opening the screen client instead", err=True)
             mode = "screen"
     if mode == "screen":
-        from madang.xr.gl_platform import choose_platform
+        from madang.xr.gl_platform import keep_or_choose_platform
 
-        choose_platform("glx")
+        keep_or_choose_platform("glx")
         from madang.xr.window import run_screen
 
         try:

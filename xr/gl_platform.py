@@ -23,3 +23,13 @@ def choose_platform(name: str) -> None:
             f"OpenGL was already set up for {current!r} in this process; start a new process for {name!r}"
         )
     os.environ["PYOPENGL_PLATFORM"] = name
+
+
+def keep_or_choose_platform(preferred: str) -> str:
+    """The platform OpenGL already uses in this process (after a headset session fell back to the window, say),
+    else ``preferred``, chosen now."""
+    current = os.environ.get("PYOPENGL_PLATFORM")
+    if "OpenGL" in sys.modules and current in PLATFORMS:
+        return current
+    choose_platform(preferred)
+    return preferred

@@ -2,7 +2,8 @@
 
 The window draws the kiosk core's laid-out screen and nothing of its own; a click becomes a touch on the element
 under it (the layout's boxes), keys become the tactile keypad's keys, typed characters fill the focused field.
-Call ``choose_platform("glx")`` before importing this module.
+Call ``keep_or_choose_platform("glx")`` before importing this module: with EGL already in use (after a headset
+session, say), the window's context is made through EGL too.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def open_window(title: str, width_px: int, height_px: int, *, fullscreen: bool):
     glfw.window_hint(glfw.CONTEXT_VERSION_MINOR, 3)
     glfw.window_hint(glfw.OPENGL_PROFILE, glfw.OPENGL_CORE_PROFILE)
     glfw.window_hint(glfw.OPENGL_FORWARD_COMPAT, True)
+    if os.environ.get("PYOPENGL_PLATFORM") == "egl":  # OpenGL is already bound through EGL in this process
+        glfw.window_hint(glfw.CONTEXT_CREATION_API, glfw.EGL_CONTEXT_API)
     monitor = glfw.get_primary_monitor()
     mode = glfw.get_video_mode(monitor) if monitor else None
     screen = (mode.size.width, mode.size.height) if mode else (width_px, height_px)

@@ -53,8 +53,8 @@ def _title_becomes(display: str, window: str, name: str, wait_s: float = 10) -> 
 
 def _start(display: str | None, tmp_path: Path, *args: str) -> subprocess.Popen:
     env = {**os.environ, "MADANG_KIOSK_DATA_DIR": str(tmp_path / "kiosk")}
-    env.pop("DISPLAY", None)
-    env.pop("WAYLAND_DISPLAY", None)
+    for inherited in ("DISPLAY", "WAYLAND_DISPLAY", "PYOPENGL_PLATFORM"):  # the rendering tests set EGL here
+        env.pop(inherited, None)
     if display is not None:
         env["DISPLAY"] = display
     return subprocess.Popen(
@@ -114,10 +114,14 @@ def _without_runtime(tmp_path: Path) -> dict[str, str]:
     return {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "cfg"), "XDG_CONFIG_DIRS": str(tmp_path / "xdg")}
 
 
-def _run_xr(display: str | None, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _run_xr(
+    display: str | None, tmp_path: Path, *args: str, platform: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **_without_runtime(tmp_path), "MADANG_KIOSK_DATA_DIR": str(tmp_path / "kiosk")}
-    env.pop("XR_RUNTIME_JSON", None)
-    env.pop("DISPLAY", None)
+    for inherited in ("XR_RUNTIME_JSON", "DISPLAY", "PYOPENGL_PLATFORM"):
+        env.pop(inherited, None)
+    if platform is not None:
+        env["PYOPENGL_PLATFORM"] = platform
     if display is not None:
         env["DISPLAY"] = display
     return subprocess.run(
@@ -138,8 +142,10 @@ def test_xr_without_a_runtime_exits_3_when_told_not_to_fall_back(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_xr_without_a_runtime_opens_the_screen_client_instead(virtual_display, tmp_path):
-    result = _run_xr(virtual_display, tmp_path, "--quit-after", "2")
+@pytest.mark.parametrize("platform", [None, "egl"])
+def test_xr_without_a_runtime_opens_the_screen_client_instead(virtual_display, tmp_path, platform):
+    """With a display, GLX; with PYOPENGL_PLATFORM=egl, the headset's EGL is kept and the window uses it too."""
+    result = _run_xr(virtual_display, tmp_path, "--quit-after", "2", platform=platform)
     assert result.returncode == 0, result.stderr
     assert "Monado or SteamVR" in result.stderr
     assert "opening the screen client instead" in result.stderr

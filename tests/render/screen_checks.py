@@ -28,10 +28,12 @@ from tests.render.pixels import (
     stray_ink,
 )
 
-LOOKS = {  # Korean: every look; English (Latin capitals, for measuring cap height): the smallest and largest text
+# Korean: every look (text size, contrast, position, easy mode). English (Latin capitals, for measuring cap
+# height): the smallest and largest text in both contrasts.
+LOOKS = {
     "ko": [
-        {"text_scale": scale, "high_contrast": high, "low_position": low}
-        for scale, high, low in itertools.product(TEXT_SCALES, (False, True), (False, True))
+        {"text_scale": scale, "high_contrast": high, "low_position": low, "easy_mode": easy}
+        for scale, high, low, easy in itertools.product(TEXT_SCALES, (False, True), (False, True), (False, True))
     ],
     "en": [
         {"text_scale": scale, "high_contrast": high, "low_position": False}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -13,6 +14,8 @@ import pytest
 from madang.kiosk.build import build_kiosk
 from madang.kiosk.navigate import touch
 from tests.conftest import MADANG, REPO_ROOT
+from tests.kiosk.conftest import server_rows
+from tests.live_server import start_live_server
 
 WINDOW_WAIT_S = 30
 
@@ -173,3 +176,18 @@ def test_screenshot_of_an_unknown_screen_lists_the_known_ones(tmp_path):
     assert client.returncode == 1
     assert "no screen 'nope'" in stderr and "service:tax-square" in stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_a_headset_at_home_registers_itself_before_looking_for_the_runtime(tmp_path_factory, tmp_path):
+    """`madang kiosk --mode xr --server URL` without a token: the device registers with the admin web and keeps
+    its token in the user's config folder, whatever happens to the headset next (here: no runtime, exit 3)."""
+    with start_live_server(tmp_path_factory.mktemp("home-server")) as server:
+        result = _run_xr(None, tmp_path, "--no-fallback", "--server", server.url)
+        assert result.returncode == 3, result.stderr
+        stored = json.loads((tmp_path / "cfg" / "madang" / "home-devices.json").read_text())
+        [(name,)] = server_rows(server, "SELECT name FROM kiosk WHERE kind = 'home'")
+        assert stored[server.url]["name"] == name
+
+        again = _run_xr(None, tmp_path, "--no-fallback", "--server", server.url)
+        assert again.returncode == 3, again.stderr
+        assert len(server_rows(server, "SELECT name FROM kiosk WHERE kind = 'home'")) == 1  # the token was reused

@@ -3,7 +3,8 @@
 Layout happens once, here: the screen and XR renderers draw these boxes and never invent their own.
 The title heads every page; the control bar (home, back, help, settings, call staff) sits at the bottom
 of every page; the body flows over as many pages as it needs, with page buttons when there is more than
-one. In low position everything stays inside the band a wheelchair user reaches.
+one. A text that does not fit the rest of a page is cut between lines (parts ``id``, ``id~2``, ...), so large
+text leaves no half-empty pages. In low position everything stays inside the band a wheelchair user reaches.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ EM_PER_CAP = 1 / 0.7  # a typical sans-serif's cap height is 0.7 em
 LINE_PER_EM = 1.25
 TITLE_MAX_SCALE = 2.0  # the title and the control bar grow to 200%; body text to the full 300%
 BAR_MAX_SCALE = 2.0
-FIT_STEP_MM = 0.25
+FIT_STEP_MM = 0.25  # a control too tall for a page shrinks its text in these steps until it fits
 IMAGE_ASPECT = 9 / 16  # a 3D view is as wide as the body, and this tall for its width
-IMAGE_MAX_MM = 160.0  # a control too tall for a page shrinks its text in these steps until it fits
+IMAGE_MAX_MM = 160.0
+MIN_PART_LINES = 2  # a text is cut where it would leave a page half empty, never leaving a single line alone
 
 PAGE_PREVIOUS = "page-previous"
 PAGE_NEXT = "page-next"
@@ -155,14 +157,22 @@ def _bar(elements: list[Element], width: float, bottom: float, metrics: Metrics)
     return placed
 
 
-def _split_text(element: Element, lines: list[str], metrics: Metrics, room: float) -> list[tuple[Element, int]]:
-    """A text taller than a whole page, cut into page-sized parts (ids ``id``, ``id~2``, ...)."""
-    per_part = max(1, int(room // metrics.line))
-    parts = [lines[index : index + per_part] for index in range(0, len(lines), per_part)]
+def _parts(element: Element, chunks: list[list[str]]) -> list[tuple[Element, int]]:
+    """A text cut into parts of these lines (ids ``id``, ``id~2``, ...)."""
     return [
         (element.with_(id=element.id if index == 0 else f"{element.id}~{index + 1}", label=" ".join(part)), len(part))
-        for index, part in enumerate(parts)
+        for index, part in enumerate(chunks)
     ]
+
+
+def _split_text(lines: list[str], metrics: Metrics, room: float, first_room: float) -> list[list[str]]:
+    """The lines of a text that does not fit where it would start: as many as fit in ``first_room`` (when at least
+    two do, and two are left for the next page), then page-sized parts of ``room``."""
+    first = min(int(first_room // metrics.line), len(lines) - MIN_PART_LINES)
+    head = [lines[:first]] if first >= MIN_PART_LINES else []
+    rest = lines[len(head[0]) :] if head else lines
+    per_part = max(1, int(room // metrics.line))
+    return head + [rest[index : index + per_part] for index in range(0, len(rest), per_part)]
 
 
 def _fitted(element: Element, width: float, metrics: Metrics, room: float) -> tuple[Metrics, float, list[str]]:
@@ -191,8 +201,12 @@ def _paginate(
             continue
         pieces = [(element, len(lines))]
         own = metrics
-        if height > bottom - top and element.role in (Role.text, Role.status, Role.heading, Role.list):
-            pieces = _split_text(element, lines, metrics, bottom - top)
+        splittable = element.role in (Role.text, Role.status, Role.list) or (
+            element.role is Role.heading and height > bottom - top
+        )
+        if splittable and (y + height > bottom or height > bottom - top):
+            first_room = bottom - y if pages[-1] else bottom - top
+            pieces = _parts(element, _split_text(lines, metrics, bottom - top, first_room))
         elif height > bottom - top:
             own, height, lines = _fitted(element, width, metrics, bottom - top)
             pieces = [(element, len(lines))]

@@ -56,13 +56,6 @@ BROKEN_PACKS = {
 MARKER = "# problem"
 
 
-@pytest.fixture(autouse=True)
-def no_vocabulary_check(monkeypatch):
-    """These packs test the other rules; their placeholder command phrases ('명령 help') hold words no speech
-    model knows (tests/test_voice_vocabulary.py tests that check)."""
-    monkeypatch.setattr("madang.voice.vocabulary.checked_languages", lambda: [])
-
-
 def expected_location(case: Path) -> tuple[str, int]:
     """The file and line marked '# problem' in the case (files shared with the minimal pack are links)."""
     for path in sorted(case.iterdir()):
@@ -153,11 +146,11 @@ def test_offered_option_may_not_share_a_phrase_with_a_global_command(tmp_path):
     shutil.copytree(DATA / "minimal", pack, symlinks=False)
     items = pack / "items.yaml"
     items.write_text(
-        items.read_text(encoding="utf-8").replace("[옛 동네, 구경]", "[옛 동네, 명령 help]"), encoding="utf-8"
+        items.read_text(encoding="utf-8").replace("[옛 동네, 구경]", "[옛 동네, 도움말]"), encoding="utf-8"
     )
     _, problems = validate_pack(pack)
     assert len(problems) == 1
-    assert "the phrase '명령 help' also chooses help" in problems[0].message
+    assert "the phrase '도움말' also chooses help" in problems[0].message
 
 
 def test_spacing_and_case_do_not_make_phrases_different(tmp_path):

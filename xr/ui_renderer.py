@@ -22,15 +22,19 @@ from .screen_paint import BORDER_MM, Painting, ScreenView, TextLine, paint
 FLOAT = ctypes.sizeof(ctypes.c_float)
 Pictures = Callable[[Placed, tuple[int, int, int, int], int], object]
 
-RECT_VERTEX = """#version 330 core
+PIXELS = """#version 330 core
+uniform vec2 target;
+vec4 clip(vec2 pixel) {  // pixels from the top left of the target to clip space
+    return vec4(pixel.x / target.x * 2.0 - 1.0, 1.0 - pixel.y / target.y * 2.0, 0.0, 1.0);
+}
+"""
+RECT_VERTEX = PIXELS + """
 layout(location = 0) in vec2 corner;
 layout(location = 1) in vec4 rect;
 layout(location = 2) in vec4 colour;
-uniform vec2 target;
 out vec4 fill;
 void main() {
-    vec2 pixel = rect.xy + corner * rect.zw;
-    gl_Position = vec4(pixel.x / target.x * 2.0 - 1.0, 1.0 - pixel.y / target.y * 2.0, 0.0, 1.0);
+    gl_Position = clip(rect.xy + corner * rect.zw);
     fill = colour;
 }
 """
@@ -39,15 +43,14 @@ in vec4 fill;
 out vec4 result;
 void main() { result = fill; }
 """
-TEXT_VERTEX = """#version 330 core
+TEXT_VERTEX = PIXELS + """
 layout(location = 0) in vec2 pixel;
 layout(location = 1) in vec2 uv;
 layout(location = 2) in vec4 colour;
-uniform vec2 target;
 out vec2 texcoord;
 out vec4 ink;
 void main() {
-    gl_Position = vec4(pixel.x / target.x * 2.0 - 1.0, 1.0 - pixel.y / target.y * 2.0, 0.0, 1.0);
+    gl_Position = clip(pixel);
     texcoord = uv;
     ink = colour;
 }

@@ -28,7 +28,9 @@ vec4 clip(vec2 pixel) {  // pixels from the top left of the target to clip space
     return vec4(pixel.x / target.x * 2.0 - 1.0, 1.0 - pixel.y / target.y * 2.0, 0.0, 1.0);
 }
 """
-RECT_VERTEX = PIXELS + """
+RECT_VERTEX = (
+    PIXELS
+    + """
 layout(location = 0) in vec2 corner;
 layout(location = 1) in vec4 rect;
 layout(location = 2) in vec4 colour;
@@ -38,12 +40,15 @@ void main() {
     fill = colour;
 }
 """
+)
 RECT_FRAGMENT = """#version 330 core
 in vec4 fill;
 out vec4 result;
 void main() { result = fill; }
 """
-TEXT_VERTEX = PIXELS + """
+TEXT_VERTEX = (
+    PIXELS
+    + """
 layout(location = 0) in vec2 pixel;
 layout(location = 1) in vec2 uv;
 layout(location = 2) in vec4 colour;
@@ -55,6 +60,7 @@ void main() {
     ink = colour;
 }
 """
+)
 TEXT_FRAGMENT = """#version 330 core
 in vec2 texcoord;
 in vec4 ink;

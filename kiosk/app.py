@@ -239,13 +239,17 @@ class Kiosk(VoiceDialogue):
         if typed is not None:
             self.say(spoken(typed, self.ui, self.lang, private=self.headset))
 
+    def text_field(self) -> Element | None:
+        """The text field typing goes into: the focused one, else the screen's only one."""
+        inputs = [e for e in self.laid_out.screen.elements if e.role is Role.input and e.enabled]
+        focused = next((e for e in inputs if e.id == self.focus), None)
+        return focused or (inputs[0] if len(inputs) == 1 else None)
+
     def _input_target(self) -> str:
-        inputs = [e.id for e in self.laid_out.screen.elements if e.role is Role.input and e.enabled]
-        if self.focus in inputs:
-            return self.focus
-        if len(inputs) == 1:
-            return inputs[0]
-        if not inputs:
+        field = self.text_field()
+        if field is not None:
+            return field.id
+        if not any(e.role is Role.input and e.enabled for e in self.laid_out.screen.elements):
             raise ProtocolError("no_input", f"screen {self.laid_out.screen.id!r} has no text field")
         raise ProtocolError("no_input", "this screen has several text fields: focus one first (keypad or touch)")
 

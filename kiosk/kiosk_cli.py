@@ -141,7 +141,7 @@ def kiosk(
     if server and not token and mode in ("screen", "xr") and screenshot is None:
         token = _home_token(server)
     hearing = VoskHearing()
-    audio = (mode not in ("headless",) and screenshot is None) if audio is None else audio
+    audio = (mode != "headless" and screenshot is None) if audio is None else audio
     if audio:
         hearing.load_in_background("ko")  # while the kiosk greets
     try:
@@ -163,14 +163,18 @@ def kiosk(
         raise click.ClickException(str(error)) from None
     live = live_voice(built, microphone, speaker) if audio else None
     try:
-        comfort = {
-            "seated": not standing,
-            "snap_turn_degrees": int(snap_turn),
-            "height_offset_m": height_offset,
-            "dwell_s": dwell,
-            "gaze_select": gaze_select,
-            "smooth_motion": smooth_motion,
-        }
+        comfort = None
+        if mode == "xr":
+            from madang.xr.comfort import ComfortSettings, GazeSelect
+
+            comfort = ComfortSettings(
+                seated=not standing,
+                height_offset_m=height_offset,
+                snap_turn_degrees=int(snap_turn),
+                smooth_motion=smooth_motion,
+                dwell_s=dwell,
+                gaze_select=GazeSelect(gaze_select),
+            )
         run_client(
             built,
             mode,
@@ -211,10 +215,11 @@ def _screenshot(kiosk, path: Path) -> None:
     from madang.xr.gl_platform import choose_platform
 
     choose_platform("egl")
-    from madang.xr.screenshot import Screenshots, kiosk_view
+    from madang.xr.screen_paint import ScreenView
+    from madang.xr.screenshot import Screenshots
 
     with Screenshots() as shots:
-        saved = shots.save(kiosk_view(kiosk), path)
+        saved = shots.save(ScreenView.of(kiosk), path)
     click.echo(f"{saved}: screen {kiosk.laid_out.screen.id!r}, {kiosk.display.width_px}x{kiosk.display.height_px}")
 
 
@@ -226,21 +231,17 @@ def run_client(
     fullscreen: bool = False,
     quit_after: float | None = None,
     no_fallback: bool = False,
-    comfort: dict | None = None,
+    comfort=None,
 ) -> None:
-    """Run ``kiosk`` in ``mode`` until the person quits, or ``quit_after`` seconds; ``comfort``: the fields of
-    the headset's ``ComfortSettings``."""
+    """Run ``kiosk`` in ``mode`` until the person quits, or ``quit_after`` seconds; ``comfort``: the headset's
+    ``ComfortSettings`` (its defaults when None)."""
     from madang.xr.errors import NoDisplayError, XrUnavailableError
 
     if mode == "xr":
-        from madang.xr.comfort import ComfortSettings, GazeSelect
         from madang.xr.xr_client import run_xr
 
-        chosen = dict(comfort or {})
-        chosen["gaze_select"] = GazeSelect(chosen.get("gaze_select", "auto"))
-        settings = ComfortSettings(**chosen)
         try:
-            run_xr(kiosk, quit_after=quit_after, voice=voice, comfort=settings)
+            run_xr(kiosk, quit_after=quit_after, voice=voice, comfort=comfort)
             return
         except XrUnavailableError as error:
             click.echo(f"madang kiosk: {error}", err=True)

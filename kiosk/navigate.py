@@ -63,9 +63,9 @@ def screen_paths(kiosk: Kiosk, depth: int = MAX_DEPTH) -> dict[str, tuple[str, .
     queue = deque([()])
     while queue:
         path = queue.popleft()
-        replay(kiosk, path, profile)
-        if kiosk.lang != lang or len(path) >= depth:
+        if len(path) >= depth:
             continue
+        replay(kiosk, path, profile)
         for target in choices(kiosk):
             replay(kiosk, path, profile)
             try:
@@ -82,7 +82,7 @@ def screen_paths(kiosk: Kiosk, depth: int = MAX_DEPTH) -> dict[str, tuple[str, .
 
 def go_to(kiosk: Kiosk, screen: str, depth: int = MAX_DEPTH) -> None:
     """From a fresh session to ``screen`` by the fewest touches; ``UnknownScreenError`` lists the known ids."""
-    if screen == kiosk.laid_out.screen.id and kiosk.stack[1:] == []:
+    if screen == kiosk.laid_out.screen.id and len(kiosk.stack) == 1:
         return
     profile = kiosk.profile
     paths = screen_paths(kiosk, depth)

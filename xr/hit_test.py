@@ -18,7 +18,3 @@ def element_at(laid_out: LaidOutScreen, x_mm: float, y_mm: float) -> str | None:
 def pixel_to_mm(display: Display, x_px: float, y_px: float, width_px: int, height_px: int) -> tuple[float, float]:
     """A point on a ``width_px`` x ``height_px`` drawing of the display, in the display's millimetres."""
     return x_px * display.width_mm / width_px, y_px * display.height_mm / height_px
-
-
-def mm_to_pixel(display: Display, x_mm: float, y_mm: float, width_px: int, height_px: int) -> tuple[float, float]:
-    return x_mm * width_px / display.width_mm, y_mm * height_px / display.height_mm

@@ -12,7 +12,7 @@ from OpenGL import GL
 from madang.kiosk.flows.base import VIEW_PREFIX
 from madang.kiosk.model import Placed
 
-from .camera import look_at, perspective
+from .camera import STANDING_EYE_HEIGHT_M, look_at, perspective
 from .scene_renderer import SceneRenderer
 from .scenes import PROCEDURAL_MODELS, build_scene
 
@@ -36,7 +36,6 @@ VIEWPOINTS = {
     "donuimun": Viewpoint("road", 3.0, 4.0, 26.0),
     "lanterns": Viewpoint("north-bank", 2.0, 3.0, 14.0),
 }
-EYE_HEIGHT_M = 1.6
 
 
 def camera(model: str) -> tuple[object, np.ndarray]:
@@ -48,7 +47,7 @@ def camera(model: str) -> tuple[object, np.ndarray]:
     point = point or Viewpoint(spot.id, 2.0, 4.0, 20.0)
     forward = np.array([-math.sin(spot.yaw), 0.0, -math.cos(spot.yaw)])  # yaw 0 faces north (-z), turning left
     up = np.array([0.0, 1.0, 0.0])
-    base = np.array(spot.position, dtype=float) + up * EYE_HEIGHT_M
+    base = np.array(spot.position, dtype=float) + up * STANDING_EYE_HEIGHT_M
     eye = base - forward * point.back_m + up * point.raise_m
     target = base + forward * point.look_ahead_m
     return scene, look_at(tuple(eye), tuple(target))

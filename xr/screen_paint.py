@@ -49,7 +49,6 @@ class TextLine:
     weight: Weight
     colour: Colour
     centred: bool
-    element_id: str
 
 
 @dataclass(frozen=True)
@@ -60,6 +59,11 @@ class ScreenView:
     profile: Profile
     display: Display
     focus: str | None
+
+    @classmethod
+    def of(cls, kiosk) -> ScreenView:
+        """What ``kiosk`` shows now (a ``madang.kiosk.app.Kiosk``; read under its stepper's lock when shared)."""
+        return cls(kiosk.laid_out, kiosk.profile, kiosk.display, kiosk.focus)
 
     @property
     def theme(self) -> Theme:
@@ -99,7 +103,6 @@ def _text_lines(
             weight=weight,
             colour=fill,
             centred=centred,
-            element_id=placed.element.id,
         )
         for index, line in enumerate(lines)
     ]

@@ -6,16 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
-from madang.kiosk.app import Kiosk
-
 from .model_views import ModelViews
 from .offscreen import Framebuffer, OffscreenContext, save_png
 from .screen_paint import ScreenView
 from .ui_renderer import UiRenderer
-
-
-def kiosk_view(kiosk: Kiosk) -> ScreenView:
-    return ScreenView(kiosk.laid_out, kiosk.profile, kiosk.display, kiosk.focus)
 
 
 class Screenshots:

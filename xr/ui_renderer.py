@@ -167,8 +167,8 @@ class UiRenderer:
     def draw(self, view: ScreenView, width: int, height: int, pictures: Pictures | None = None) -> None:
         """Draw ``view`` over the whole ``width`` x ``height`` viewport of the bound framebuffer; ``pictures``
         draws each picture (``image`` element) into its box, given in pixels from the top left."""
-        key = (view.laid_out, view.focus, view.profile, view.display, width, height)
-        if self._built is None or any(a is not b and a != b for a, b in zip(key, self._built, strict=True)):
+        key = (view, width, height)  # compared field by field, each by identity first: cheap while unchanged
+        if key != self._built:
             self._build(view, width, height)
             self._built = key
         GL.glViewport(0, 0, width, height)

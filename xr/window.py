@@ -115,8 +115,7 @@ class ScreenClient:
 
     def view(self) -> ScreenView:
         with self.stepper.lock:
-            kiosk = self.kiosk
-            return ScreenView(kiosk.laid_out, kiosk.profile, kiosk.display, kiosk.focus)
+            return ScreenView.of(self.kiosk)
 
     # ------------------------------------------------------------------ input
     def touch_at(self, x: float, y: float) -> str | None:
@@ -135,8 +134,9 @@ class ScreenClient:
     def _key(self, _window, key: int, _scancode: int, action: int, _mods: int) -> None:
         if action not in (glfw.PRESS, glfw.REPEAT):
             return
-        if key == glfw.KEY_BACKSPACE and self._field_value() is not None:
-            self.stepper.send(TextInput(self._field_value()[:-1]))
+        value = self._field_value() if key == glfw.KEY_BACKSPACE else None
+        if value is not None:
+            self.stepper.send(TextInput(value[:-1]))
         elif key in KEYS:
             self.stepper.send(Key(KEYS[key]))
 
@@ -148,10 +148,8 @@ class ScreenClient:
     def _field_value(self) -> str | None:
         """The value of the field typing goes into, or None when the screen has no text field."""
         with self.stepper.lock:
-            fields = [e for e in self.kiosk.laid_out.screen.elements if e.role is Role.input and e.enabled]
-            focused = next((e for e in fields if e.id == self.kiosk.focus), None)
-            field = focused or (fields[0] if len(fields) == 1 else None)
-            return None if field is None else field.value or ""
+            field = self.kiosk.text_field()
+        return None if field is None else field.value or ""
 
     # ------------------------------------------------------------------ loop
     def run(self, quit_after: float | None = None, on_frame: Callable[[ScreenClient], None] | None = None) -> None:

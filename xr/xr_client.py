@@ -82,8 +82,7 @@ class XrKiosk:
         return self._scenes[scene_id]
 
     def _snapshot(self) -> ScreenView:
-        kiosk = self.kiosk
-        return ScreenView(kiosk.laid_out, kiosk.profile, kiosk.display, kiosk.focus)
+        return ScreenView.of(self.kiosk)
 
     # ------------------------------------------------------------------ from the kiosk (its thread, its lock)
     def follow(self, events: list[dict]) -> None:

@@ -114,7 +114,7 @@ def report_ui() -> None:
     print(f"Kiosk screens at 1920x1080 on {GL.glGetString(GL.GL_RENDERER).decode()}, {UI_FRAMES} frames each")
     for screen, focus in (("home", "service:tax-square"), ("landmark:donuimun-gate", "read-aloud")):
         go_to(kiosk, screen)
-        view = ScreenView(kiosk.laid_out, kiosk.profile, kiosk.display, None)
+        view = dataclasses.replace(ScreenView.of(kiosk), focus=None)
         figures = ui_figures(renderer, pictures, view, focus)
         shown = any(placed.element.role.value == "image" for placed in view.laid_out.visible)
         picture = f"{figures['fps with 3D picture']:.0f} fps with its 3D picture" if shown else "no 3D picture fits"

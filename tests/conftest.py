@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,15 @@ from madang.content.cli import SHIPPED_PACK
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA = REPO_ROOT / "tests" / "data"
 MADANG = Path(sys.executable).parent / "madang"
+
+
+def unavailable(reason: str, install: str) -> None:
+    """A part of the machine a test needs is missing: skip with the reason and what to install, except under CI,
+    where every test must run."""
+    reason = f"{reason}: {install}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
 
 
 def run_madang(*args: str, cwd: Path = REPO_ROOT, timeout: float = 60) -> subprocess.CompletedProcess[str]:

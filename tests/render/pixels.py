@@ -6,17 +6,20 @@ import numpy as np
 
 from madang.kiosk.display import Display
 from madang.kiosk.model import Box
+from madang.kiosk.theme import contrast_ratio
 
 
-def luminance(rgb: np.ndarray) -> np.ndarray:
-    channels = rgb.astype(np.float64) / 255
-    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
-    return linear @ np.array([0.2126, 0.7152, 0.0722])
+def hex_colour(rgb: np.ndarray) -> str:
+    return "#{:02X}{:02X}{:02X}".format(*(int(channel) for channel in rgb))
+
+
+def rgb_of(hex_colour: str) -> np.ndarray:
+    return np.frombuffer(bytes.fromhex(hex_colour.removeprefix("#")), dtype=np.uint8)
 
 
 def contrast(first: np.ndarray, second: np.ndarray) -> float:
-    a, b = sorted((float(luminance(first)), float(luminance(second))), reverse=True)
-    return (a + 0.05) / (b + 0.05)
+    """The WCAG contrast ratio of two pixels, as the themes are checked with."""
+    return contrast_ratio(hex_colour(first), hex_colour(second))
 
 
 def pixel_box(box: Box, display: Display, pixels: np.ndarray) -> tuple[int, int, int, int]:

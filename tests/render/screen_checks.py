@@ -16,7 +16,8 @@ from madang.kiosk.navigate import replay, screen_paths, touch
 from madang.kiosk.profile import TEXT_SCALES, Profile
 from madang.xr.gl_platform import choose_platform
 from madang.xr.hit_test import element_at, pixel_to_mm
-from madang.xr.screenshot import Screenshots, kiosk_view
+from madang.xr.screen_paint import ScreenView
+from madang.xr.screenshot import Screenshots
 from tests.render.pixels import (
     colour_count,
     contrast,
@@ -25,6 +26,7 @@ from tests.render.pixels import (
     first_glyph_height,
     ink_mask,
     pixel_box,
+    rgb_of,
     stray_ink,
 )
 
@@ -125,11 +127,11 @@ def element_problems(pixels: np.ndarray, placed, view, look: dict, *, pictures: 
 
 
 def page_colour(view) -> np.ndarray:
-    return np.array([int(view.theme.background[index : index + 2], 16) for index in (1, 3, 5)], dtype=np.uint8)
+    return rgb_of(view.theme.background)
 
 
 def problems_on(pixels: np.ndarray, kiosk, look: dict, *, pictures: bool = True) -> list[str]:
-    view = kiosk_view(kiosk)
+    view = ScreenView.of(kiosk)
     found: list[str] = []
     covered = np.zeros(pixels.shape[:2], dtype=bool)
     for placed in view.laid_out.visible:
@@ -174,7 +176,7 @@ def check_screen(lang: str, screen: str) -> list[str]:
         for page in range(len(kiosk.laid_out.pages) if every_page else 1):
             kiosk.page_index = page
             kiosk.laid_out = kiosk._lay_out()
-            pixels = _shots.pixels(kiosk_view(kiosk), pictures=pictures)
+            pixels = _shots.pixels(ScreenView.of(kiosk), pictures=pictures)
             where = f"{lang} {screen} {look} page {page + 1}"
             problems += [f"{where}: {problem}" for problem in problems_on(pixels, kiosk, look, pictures=pictures)]
     return problems

@@ -8,13 +8,13 @@ import subprocess
 
 import pytest
 
+from tests.conftest import unavailable
+
 INSTALL = "sudo apt-get install xvfb xdotool"
 
 
 def _unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}: {INSTALL}")
-    pytest.skip(f"{reason}: {INSTALL}")
+    unavailable(reason, INSTALL)
 
 
 @pytest.fixture(scope="session")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 
 import pytest
 
 from madang.voice import devices
 from madang.voice.models import load_model
+from tests.conftest import unavailable
 from tests.kiosk.conftest import kiosk_server  # noqa: F401  (the admin server, for tickets by voice)
 from tests.voice.live_kiosk import LiveKiosk, Speaker, VoiceCitizen
 from tests.voice.pulse import VirtualAudio, missing_tools
@@ -33,10 +33,7 @@ def virtual_audio() -> Iterator[VirtualAudio]:
 
 
 def _unavailable(reason: str) -> None:
-    reason += ": sudo apt-get install pulseaudio pulseaudio-utils libasound2-plugins libportaudio2"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+    unavailable(reason, "sudo apt-get install pulseaudio pulseaudio-utils libasound2-plugins libportaudio2")
 
 
 @pytest.fixture(scope="session")

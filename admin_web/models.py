@@ -83,6 +83,9 @@ class Kiosk(SQLModel, table=True):
     content_version: int | None = None
     app_version: str | None = Field(default=None, max_length=40)
     health: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    started_at: datetime | None = None  # when its client last started, as it reported
+    pinned_content_version: int | None = None  # staff pushed this version; None follows the newest published
+    restart_requested_at: datetime | None = None  # staff asked for a restart; cleared once it started again
 
 
 class HomeRegistration(SQLModel, table=True):
@@ -210,6 +213,8 @@ class MessageSender(StrEnum):
 
 class Message(SQLModel, table=True):
     __tablename__ = "message"
+    # a kiosk's retry with the same Idempotency-Key gives the stored message, never a second one
+    __table_args__ = (UniqueConstraint("ticket_id", "idempotency_key", name="uq_message_ticket_idempotency"),)
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: str = Field(foreign_key="ticket.id", index=True, max_length=32)
     at: datetime = Field(default_factory=utcnow)
@@ -218,6 +223,7 @@ class Message(SQLModel, table=True):
     kind: str = Field(default="text", max_length=10)  # text | quick | audio
     text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     audio_id: str | None = Field(default=None, foreign_key="audio_clip.id", max_length=32)
+    idempotency_key: str | None = Field(default=None, max_length=100)
 
 
 class AudioClip(SQLModel, table=True):

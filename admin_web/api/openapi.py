@@ -13,6 +13,7 @@ from .schemas import (
     HeartbeatPublic,
     HomeDeviceCreate,
     HomeDevicePublic,
+    KioskListPublic,
     ManifestPublic,
     MessageCreate,
     MessagePublic,
@@ -30,6 +31,7 @@ MODELS: list[type[BaseModel]] = [
     RatingCreate,
     Heartbeat,
     HeartbeatPublic,
+    KioskListPublic,
     HomeDeviceCreate,
     HomeDevicePublic,
     ManifestPublic,
@@ -101,6 +103,16 @@ IDEMPOTENCY = {
     "required": True,
     "schema": {"type": "string", "minLength": 1, "maxLength": 100},
 }
+# optional on messages and voice memos: a kiosk sends one so that its retry after a lost answer is no second message
+MESSAGE_IDEMPOTENCY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "printable, at most 100 characters; one key per message, unique within the ticket",
+    "schema": {"type": "string", "maxLength": 100},
+}
+MESSAGE = {"description": "the new message", **_json(_ref(MessagePublic))}
+MESSAGE_BEFORE = {"description": "the message posted before with this Idempotency-Key", **_json(_ref(MessagePublic))}
 TICKET = {"description": "the ticket", **_json(_ref(TicketPublic))}
 
 
@@ -174,20 +186,22 @@ def document() -> dict:
                     params=(TICKET_ID,),
                 ),
                 "post": _operation(
-                    "Send a message",
-                    {"201": {"description": "the message", **_json(_ref(MessagePublic))}},
+                    "Send a message. With an Idempotency-Key, the same key on the same ticket again returns the "
+                    "message already posted with 200 (even once the conversation has closed), never a second one.",
+                    {"201": MESSAGE, "200": MESSAGE_BEFORE},
                     body=MessageCreate,
                     errors=(401, 403, 404, 409),
-                    params=(TICKET_ID,),
+                    params=(TICKET_ID, MESSAGE_IDEMPOTENCY),
                 ),
             },
             "/tickets/{ticket_id}/audio": {
                 "post": {
                     **_operation(
-                        "Send a voice memo (kiosk); the body is the audio",
-                        {"201": {"description": "the message", **_json(_ref(MessagePublic))}},
+                        "Send a voice memo (kiosk); the body is the audio. With an Idempotency-Key, the same key on "
+                        "the same ticket again returns the memo's message already posted with 200, never a second one.",
+                        {"201": MESSAGE, "200": MESSAGE_BEFORE},
                         errors=(401, 403, 404, 409, 422),
-                        params=(TICKET_ID,),
+                        params=(TICKET_ID, MESSAGE_IDEMPOTENCY),
                     ),
                     "requestBody": {"required": True, "content": {kind: {"schema": BINARY} for kind in AUDIO_TYPES}},
                 }
@@ -265,21 +279,41 @@ def document() -> dict:
             },
             "/content/files/{sha256}": {
                 "get": _operation(
-                    "A content file by its SHA-256",
+                    "A content file by its SHA-256; `Range: bytes=N-` continues a cut download",
                     {
                         "200": {
                             "description": "the file",
                             "content": {"application/octet-stream": {"schema": BINARY}},
-                        }
+                        },
+                        "206": {
+                            "description": "the asked part of the file (Content-Range says which)",
+                            "content": {"application/octet-stream": {"schema": BINARY}},
+                        },
+                        "416": {
+                            "description": "the range starts at or after the file's end, or is malformed",
+                            **_json(_ref(ErrorBody)),
+                        },
                     },
-                    params=({"name": "sha256", "in": "path", "required": True, "schema": {"type": "string"}},),
+                    params=(
+                        {"name": "sha256", "in": "path", "required": True, "schema": {"type": "string"}},
+                        {"name": "Range", "in": "header", "required": False, "schema": {"type": "string"}},
+                    ),
                 )
             },
             "/kiosks/heartbeat": {
                 "post": _operation(
-                    "Report versions and health (kiosk)",
-                    {"200": {"description": "recorded", **_json(_ref(HeartbeatPublic))}},
+                    "Report versions and health (kiosk). The answer's commands say whether to restart (at the next "
+                    "idle moment, exit status 75) and which content version to run. A pending restart is cleared by "
+                    "a heartbeat from a run that started after the request.",
+                    {"200": {"description": "recorded, with commands", **_json(_ref(HeartbeatPublic))}},
                     body=Heartbeat,
+                    errors=(401, 403),
+                )
+            },
+            "/kiosks": {
+                "get": _operation(
+                    "Every kiosk and home device with its state and alerts, in Korean and English (admin)",
+                    {"200": {"description": "the fleet", **_json(_ref(KioskListPublic))}},
                     errors=(401, 403),
                 )
             },

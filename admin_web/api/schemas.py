@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Literal
 
 from flask import request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import ApiError, Invalid
 from ..models import TicketStatus
@@ -54,15 +55,116 @@ class RatingCreate(Body):
     rating: int = Field(ge=1, le=5)
 
 
+VERSION = Field(default=None, ge=0, le=2**31 - 1)
+Scalar = str | int | float | bool | None
+
+
+class PartHealth(BaseModel):
+    """One part of a kiosk (microphone, speaker, ...). A part its mode does not use says ``"used": false``."""
+
+    model_config = ConfigDict(extra="ignore")  # a newer kiosk's extra fields are dropped, never refused
+    ok: bool
+    used: bool = True
+    detail: str = Field(default="", max_length=300)
+
+
+class ContentHealth(PartHealth):
+    version: int | None = VERSION
+
+
+class OutboxHealth(BaseModel):
+    """What the kiosk still has to send: records waiting, the oldest one's age, and records the server refused."""
+
+    model_config = ConfigDict(extra="ignore")
+    backlog: int = Field(ge=0, le=2**31 - 1)
+    oldest_age_s: float = Field(default=0.0, ge=0, le=10**9)
+    failed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+
+class Health(BaseModel):
+    """The known parts, plus free keys: a part of the same shape (checked like the others) or a plain value. A plain
+    value in place of a known part (what older kiosks send, e.g. ``"microphone": "ok"``) is kept and shown as is."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"maxProperties": 30})
+    __pydantic_extra__: dict[str, PartHealth | Scalar] = Field(init=False)
+    microphone: PartHealth | Scalar = None
+    speaker: PartHealth | Scalar = None
+    recogniser: PartHealth | Scalar = None
+    renderer: PartHealth | Scalar = None
+    content: ContentHealth | Scalar = None
+    outbox: OutboxHealth | Scalar = None
+
+    @model_validator(mode="after")
+    def _few_short_keys(self) -> Health:
+        extra = self.__pydantic_extra__ or {}
+        if len(extra) > 24 or any(len(key) > 40 for key in extra):
+            raise ValueError("health holds at most 24 extra keys of at most 40 characters")
+        for value in extra.values():
+            if isinstance(value, str) and len(value) > 300:
+                raise ValueError("a health value has at most 300 characters")
+        return self
+
+
 class Heartbeat(Body):
-    content_version: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    content_version: int | None = VERSION
     app_version: str | None = Field(default=None, max_length=40)
-    health: dict[str, str | int | float | bool | None] = Field(default_factory=dict, max_length=50)
+    started_at: AwareDatetime | None = Field(
+        default=None, description="when the kiosk's client started (ISO 8601 with a time zone)"
+    )
+    health: Health = Field(default_factory=Health)
+
+    @field_validator("started_at")
+    @classmethod
+    def _in_utc(cls, moment: datetime | None) -> datetime | None:
+        if moment is None:
+            return None
+        try:
+            moment = moment.astimezone(UTC)
+        except OverflowError:
+            moment = None
+        if moment is None or not 2000 <= moment.year <= 2999:
+            raise ValueError("started_at must be a moment between the years 2000 and 2999")
+        return moment
+
+
+class Commands(BaseModel):
+    restart: bool = Field(description="staff asked for a restart: end at the next idle moment with exit status 75")
+    content_version: int | None = Field(
+        description="the content version this kiosk should run: the staff's pin, else the newest published"
+    )
 
 
 class HeartbeatPublic(BaseModel):
     kiosk: str
     last_seen_at: str
+    commands: Commands
+
+
+class AlertPublic(BaseModel):
+    kind: Literal["never_seen", "silent", "unhealthy", "backlog", "refused", "content_behind"]
+    part: str | None = Field(description="the health part, for 'unhealthy'")
+    message: dict[Literal["ko", "en"], str] = Field(description="what is wrong and what to do, in Korean and English")
+
+
+class KioskStatePublic(BaseModel):
+    id: int
+    name: str
+    kind: Literal["kiosk", "home"]
+    state: Literal["ok", "attention", "silent", "never_seen", "revoked"]
+    last_seen_at: str | None
+    started_at: str | None
+    app_version: str | None
+    content_version: int | None = Field(description="the version it shows, as it last reported")
+    target_content_version: int | None = Field(description="the version it should run")
+    pinned_content_version: int | None = Field(description="a version staff pushed; null follows the newest")
+    restart_requested_at: str | None
+    health: dict = Field(description="its last health report, as sent")
+    alerts: list[AlertPublic]
+
+
+class KioskListPublic(BaseModel):
+    published_content_version: int | None
+    kiosks: list[KioskStatePublic]
 
 
 class HomeDeviceCreate(Body):

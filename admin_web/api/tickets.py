@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 from flask import Response, g, jsonify, request, url_for
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from ..context import engine
 from ..context import settings as current_settings
 from ..db import read_session, write_session
 from ..errors import ApiError, Invalid
-from ..models import Counter, Message, Role, Ticket, iso
+from ..models import Counter, Message, Role, Ticket, TicketStatus, iso
 from ..services import chat, queue
 from ..services.waiting import estimated_wait_seconds, position
 from . import api
@@ -23,6 +25,18 @@ from .schemas import MessageCreate, RatingCreate, TicketCreate, parse_body
 STAFF = (Role.counselor, Role.admin)
 EVENT_ID = re.compile(r"[0-9]{1,10}")  # ASCII digits
 MAX_EVENT_ID = 2**31 - 1  # event ids are 32-bit integers in every database
+
+
+def idempotency_key() -> str | None:
+    """The request's Idempotency-Key header (None when absent or blank); 422 when it is not a usable key."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return None
+    if len(key) > 100:
+        raise Invalid("the Idempotency-Key header is longer than 100 characters")
+    if not key.isprintable():
+        raise Invalid("the Idempotency-Key header may hold only printable characters")
+    return key
 
 
 def ticket_public(session, ticket: Ticket) -> dict:
@@ -46,17 +60,13 @@ def ticket_public(session, ticket: Ticket) -> dict:
 @api.post("/tickets")
 @requires(kiosk=True)
 def create_ticket():
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if not key:
+    key = idempotency_key()
+    if key is None:
         raise ApiError(
             "the Idempotency-Key header is required: send a new random key per ticket request",
             code="idempotency_key_required",
             status=400,
         )
-    if len(key) > 100:
-        raise Invalid("the Idempotency-Key header is longer than 100 characters")
-    if not key.isprintable():
-        raise Invalid("the Idempotency-Key header may hold only printable characters")
     body = parse_body(TicketCreate)
     try:
         with write_session(engine()) as session:
@@ -94,9 +104,13 @@ def get_ticket(ticket_id: str):
 @api.post("/tickets/<ticket_id>/cancel")
 @requires(kiosk=True)
 def cancel_ticket(ticket_id: str):
+    """Withdraws the kiosk's ticket; a ticket already cancelled is answered as it is (a retry after a lost answer)."""
     with write_session(engine()) as session:
-        check_ticket_access(queue.get_ticket(session, ticket_id))
-        ticket = queue.cancel(session, ticket_id=ticket_id, actor=g.principal.name)
+        ticket = queue.get_ticket(session, ticket_id)
+        check_ticket_access(ticket)
+        session.refresh(ticket, with_for_update=True)  # locked, as it is now: a racing retry waits, then sees it
+        if ticket.status != TicketStatus.cancelled:
+            ticket = queue.cancel(session, ticket_id=ticket_id, actor=g.principal.name)
         return jsonify(ticket_public(session, ticket))
 
 
@@ -151,33 +165,62 @@ def list_messages(ticket_id: str):
 @api.post("/tickets/<ticket_id>/messages")
 @requires(kiosk=True, roles=STAFF)
 def post_message(ticket_id: str):
+    """A message; with an Idempotency-Key, the same key again answers 200 with the message already posted."""
+    key = idempotency_key()
     body = parse_body(MessageCreate)
     sender = "citizen" if g.principal.kind == "kiosk" else "staff"
-    with write_session(engine()) as session:
+
+    def post(session) -> tuple[Message, bool]:
         check_ticket_access(queue.get_ticket(session, ticket_id))
-        message = chat.post(
-            session, ticket_id=ticket_id, sender=sender, author=g.principal.name, kind=body.kind, text=body.text
+        return chat.post(
+            session,
+            ticket_id=ticket_id,
+            sender=sender,
+            author=g.principal.name,
+            kind=body.kind,
+            text=body.text,
+            idempotency_key=key,
         )
-        payload = message_public(message)
-    return jsonify(payload), 201
+
+    return _posted_once(ticket_id, key, post)
 
 
 @api.post("/tickets/<ticket_id>/audio")
 @requires(kiosk=True)
 def upload_audio(ticket_id: str):
     """A voice memo from the citizen: the raw audio as the body (audio/wav, audio/ogg or audio/webm)."""
+    key = idempotency_key()
     content_type = (request.mimetype or "").lower()
-    with write_session(engine()) as session:
+    data = request.get_data(cache=False)
+
+    def post(session) -> tuple[Message, bool]:
         check_ticket_access(queue.get_ticket(session, ticket_id))
-        message = chat.post_audio(
+        return chat.post_audio(
             session,
             ticket_id=ticket_id,
             author=g.principal.name,
             content_type=content_type,
-            data=request.get_data(cache=False),
+            data=data,
+            idempotency_key=key,
         )
-        payload = message_public(message)
-    return jsonify(payload), 201
+
+    return _posted_once(ticket_id, key, post)
+
+
+def _posted_once(ticket_id: str, key: str | None, post: Callable[[Session], tuple[Message, bool]]):
+    """201 with a new message, or 200 with the one a retry with the same key already posted. When the same key
+    raced in at once, the unique constraint stops the second insert, and the answer is the message that won."""
+    try:
+        with write_session(engine()) as session:
+            message, created = post(session)
+            payload = message_public(message)
+    except IntegrityError:
+        with read_session(engine()) as session:
+            message = chat.stored(session, ticket_id=ticket_id, idempotency_key=key)
+            if message is None:  # not a race on the key: another constraint failed
+                raise
+            payload, created = message_public(message), False
+    return jsonify(payload), 201 if created else 200
 
 
 @api.get("/tickets/<ticket_id>/audio/<audio_id>")

@@ -1,9 +1,7 @@
-"""Kiosks and home devices: their state from heartbeats, registering (a token shown once) and revoking."""
+"""Kiosks and home devices: their state and alerts from heartbeats, registering (a token shown once), pushing a
+content version or asking for a restart (both answered in the next heartbeat), and revoking."""
 
 from __future__ import annotations
-
-import json
-from dataclasses import dataclass
 
 from flask import abort, flash, get_flashed_messages, make_response, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
@@ -12,9 +10,10 @@ from ..context import engine
 from ..db import read_session, write_session
 from ..errors import Conflict, NotFound
 from ..i18n import add_texts, translate
-from ..models import DeviceKind, Kiosk, Role, iso, utcnow
-from ..services.content_store import current_version
-from ..services.kiosks import get_kiosk, is_silent, list_kiosks, register_kiosk, revoke_kiosk
+from ..models import DeviceKind, Kiosk, Role, iso
+from ..services.content_store import versions
+from ..services.fleet import PIN_ACTION, duration, fleet, part_label, version_text
+from ..services.kiosks import get_kiosk, pin_content, register_kiosk, request_restart, revoke_kiosk
 from ..services.stats import local_time
 from . import add_to_menu, audited, lang, login_required, staff
 
@@ -35,17 +34,81 @@ add_texts(
         "kiosks.col.content": ("콘텐츠 버전", "Content version"),
         "kiosks.col.app": ("앱 버전", "App version"),
         "kiosks.col.health": ("상태 보고", "Health"),
-        "kiosks.col.state": ("사용 여부", "State"),
+        "kiosks.col.outbox": ("보낼 기록", "Records to send"),
+        "kiosks.col.state": ("상태", "State"),
         "kiosks.col.action": ("작업", "Action"),
         "kiosks.never": ("연결된 적 없음", "Never"),
-        "kiosks.silent": ("응답 없음", "Silent"),
-        "kiosks.silent_hint": ("5분 넘게 신호가 없습니다", "no heartbeat for over 5 minutes"),
         "kiosks.current": ("최신", "up to date"),
-        "kiosks.outdated": ("게시 버전과 다름", "not the published version"),
+        "kiosks.should_run": ("실행해야 할 버전: {version}", "should run {version}"),
+        "kiosks.pinned": ("고정: {version}", "pinned to {version}"),
         "kiosks.not_reported": ("보고 없음", "not reported"),
         "kiosks.active": ("사용 중", "Active"),
         "kiosks.revoked_at": ("폐기됨 ({when})", "Revoked ({when})"),
         "kiosks.revoke": ("폐기", "Revoke"),
+        "kiosks.manage": ("관리", "Manage"),
+        "kiosks.alert_count": ("알림 {count}건", "{count} alerts"),
+        "kiosks.restart_pending": ("재시작 요청됨", "restart requested"),
+        "kiosks.part.ok": ("정상", "OK"),
+        "kiosks.part.failing": ("이상", "not working"),
+        "kiosks.part.unused": ("이 방식에서는 사용 안 함", "not used in this mode"),
+        "kiosks.outbox.waiting": ("{count}건 대기", "{count} waiting"),
+        "kiosks.outbox.oldest": ("가장 오래된 것 {age} 전", "oldest from {age} ago"),
+        "kiosks.outbox.refused": ("거부됨 {count}건", "{count} refused"),
+        "kiosks.alerts.heading": ("알림 ({count}건)", "Alerts ({count})"),
+        "kiosks.alerts.none": ("알림이 없습니다. 모든 키오스크가 정상입니다.", "No alerts: every kiosk is working."),
+        "kiosks.alerts.lead": (
+            "신호는 30초마다 옵니다. 90초 넘게 신호가 없으면 응답 없음으로 표시합니다.",
+            "Kiosks send a heartbeat every 30 seconds; after 90 seconds without one, a kiosk is shown as silent.",
+        ),
+        "kiosks.detail.title": ("'{name}' 기기 관리", "Manage the device '{name}'"),
+        "kiosks.detail.started": ("마지막 시작(서울 시간)", "Last started (Seoul time)"),
+        "kiosks.detail.alerts": ("알림", "Alerts"),
+        "kiosks.detail.health": ("상태 보고", "Health"),
+        "kiosks.content.heading": ("콘텐츠 버전 보내기", "Push a content version"),
+        "kiosks.content.now": (
+            "보여 주는 버전: {shown}. 실행해야 할 버전: {target}.",
+            "It shows {shown}. It should run {target}.",
+        ),
+        "kiosks.content.label": ("실행할 콘텐츠 버전", "Content version to run"),
+        "kiosks.content.hint": (
+            "키오스크는 버전을 받아 확인한 뒤, 아무도 쓰지 않을 때 바꿉니다.",
+            "The kiosk downloads and checks the version, then switches when nobody is using it.",
+        ),
+        "kiosks.content.follow": (
+            "항상 최신 게시 버전 (지금 {version})",
+            "Always the newest published (now {version})",
+        ),
+        "kiosks.content.version": ("{version} 고정 ({when} 게시)", "Pin {version} (published {when})"),
+        "kiosks.content.submit": ("이 버전으로 설정", "Set this version"),
+        "kiosks.content.pinned_notice": (
+            "'{name}' 기기가 콘텐츠 {version}을(를) 실행하도록 설정했습니다.",
+            "The device '{name}' is set to run content {version}.",
+        ),
+        "kiosks.content.follow_notice": (
+            "'{name}' 기기가 최신 게시 버전을 따르도록 설정했습니다.",
+            "The device '{name}' now follows the newest published version.",
+        ),
+        "kiosks.content.unknown": (
+            "그런 게시 버전이 없습니다. 목록에서 고르세요.",
+            "No such published version: choose one from the list.",
+        ),
+        "kiosks.restart.heading": ("재시작", "Restart"),
+        "kiosks.restart.hint": (
+            "키오스크는 다음 신호(30초 안)에 요청을 받고, 아무도 쓰지 않을 때 다시 시작합니다. 다시 시작하면 요청은 "
+            "저절로 지워집니다.",
+            "The kiosk gets the request with its next heartbeat (within 30 seconds) and restarts when nobody is using "
+            "it. Once it has started again, the request clears itself.",
+        ),
+        "kiosks.restart.pending": (
+            "{when}에 재시작을 요청했습니다. 키오스크가 다시 시작하기를 기다리는 중입니다.",
+            "A restart was requested at {when}; waiting for the kiosk to start again.",
+        ),
+        "kiosks.restart.submit": ("재시작 요청", "Request a restart"),
+        "kiosks.restart.notice": (
+            "'{name}' 기기에 재시작을 요청했습니다. 아무도 쓰지 않을 때 다시 시작합니다.",
+            "A restart of '{name}' was requested: it restarts when nobody is using it.",
+        ),
+        "kiosks.revoked_device": ("폐기된 기기는 관리할 수 없습니다.", "A revoked device cannot be managed."),
         "kiosks.register.title": ("키오스크 등록", "Register a kiosk"),
         "kiosks.register.name": ("키오스크 이름", "Kiosk name"),
         "kiosks.register.hint": ("예: 시청 1층 안내 키오스크", "For example: City Hall lobby kiosk 1"),
@@ -91,65 +154,23 @@ add_texts(
 add_to_menu("staff.kiosks", "nav.kiosks", Role.admin)
 
 NAME_LENGTH = 120
-
-
-@dataclass
-class DeviceRow:
-    id: int
-    name: str
-    kind: DeviceKind
-    registered: str
-    registered_iso: str
-    last_seen: str
-    last_seen_iso: str
-    silent: bool
-    content_version: int | None
-    current: bool
-    app_version: str
-    health: list[tuple[str, str]]
-    revoked: str
-
-
-def _health(raw: str) -> list[tuple[str, str]]:
-    try:
-        report = json.loads(raw or "{}")
-    except ValueError:
-        return []
-    if not isinstance(report, dict):
-        return []
-    return [(str(key), "" if value is None else str(value)) for key, value in sorted(report.items())]
-
-
-def _row(kiosk: Kiosk, now, published: int | None) -> DeviceRow:
-    return DeviceRow(
-        id=kiosk.id,
-        name=kiosk.name,
-        kind=kiosk.kind,
-        registered=local_time(kiosk.created_at),
-        registered_iso=iso(kiosk.created_at),
-        last_seen=local_time(kiosk.last_seen_at),
-        last_seen_iso=iso(kiosk.last_seen_at) if kiosk.last_seen_at else "",
-        silent=is_silent(kiosk, now),
-        content_version=kiosk.content_version,
-        current=kiosk.content_version is not None and kiosk.content_version == published,
-        app_version=kiosk.app_version or "",
-        health=_health(kiosk.health),
-        revoked=local_time(kiosk.revoked_at),
-    )
+FOLLOW_NEWEST = "newest"
+HELPERS = {
+    "local_time": local_time,
+    "iso": iso,
+    "duration": duration,
+    "version_text": version_text,
+    "part_label": part_label,
+}
 
 
 def _list_page(*, error: tuple[str, dict] | None = None, name: str = "", status: int = 200):
     with read_session(engine()) as db:
-        devices = list_kiosks(db)
-        version = current_version(db)
-    published = version.id if version else None
-    now = utcnow()
-    rows = [_row(kiosk, now, published) for kiosk in devices]
+        state = fleet(db)
     page = render_template(
         "kiosks/list.html",
-        kiosks=[row for row in rows if row.kind == DeviceKind.kiosk],
-        homes=[row for row in rows if row.kind == DeviceKind.home],
-        published=published,
+        **HELPERS,
+        fleet=state,
         error=error,
         name=name,
         notices=get_flashed_messages(category_filter=["kiosks"]),
@@ -207,3 +228,69 @@ def revoke_kiosk_page(kiosk_id: int):
         audited("kiosk.revoke", kiosk.name, id=kiosk_id, kind=kiosk.kind.value)
     flash(translate("kiosks.revoked_notice", lang(), name=kiosk.name), "kiosks")
     return redirect(url_for("staff.kiosks"))
+
+
+def _version_choice(raw: str) -> int | None:
+    """The chosen version's id, or None to follow the newest."""
+    if raw == FOLLOW_NEWEST:
+        return None
+    if raw.isdigit() and len(raw) <= 9:
+        return int(raw)
+    raise NotFound(f"no content version {raw!r}")
+
+
+@staff.get("/kiosks/<int:kiosk_id>")
+@login_required(Role.admin)
+def kiosk_detail(kiosk_id: int, *, error: str | None = None, status: int = 200):
+    with read_session(engine()) as db:
+        state = fleet(db)
+        published = versions(db)
+    device = next((device for device in state.devices if device.kiosk.id == kiosk_id), None)
+    if device is None:
+        abort(404)
+    page = render_template(
+        "kiosks/detail.html",
+        **HELPERS,
+        device=device,
+        kiosk=device.kiosk,
+        published=published,
+        newest=state.published,
+        started=local_time(device.kiosk.started_at),
+        restart_requested=local_time(device.kiosk.restart_requested_at),
+        error=error,
+        notices=get_flashed_messages(category_filter=["kiosks"]),
+    )
+    return page, status
+
+
+@staff.post("/kiosks/<int:kiosk_id>/content")
+@login_required(Role.admin)
+def pin_kiosk_content(kiosk_id: int):
+    kiosk = _kiosk_or_404(kiosk_id)
+    if kiosk.revoked_at is not None:
+        return kiosk_detail(kiosk_id, error="kiosks.revoked_device", status=409)
+    try:
+        version = _version_choice(request.form.get("version", ""))
+        with write_session(engine()) as db:
+            pin_content(db, kiosk_id=kiosk_id, version=version)
+    except NotFound:
+        return kiosk_detail(kiosk_id, error="kiosks.content.unknown", status=422)
+    audited(PIN_ACTION, kiosk.name, id=kiosk_id, version=version if version is not None else FOLLOW_NEWEST)
+    if version is None:
+        flash(translate("kiosks.content.follow_notice", lang(), name=kiosk.name), "kiosks")
+    else:
+        flash(translate("kiosks.content.pinned_notice", lang(), name=kiosk.name, version=f"v{version}"), "kiosks")
+    return redirect(url_for("staff.kiosk_detail", kiosk_id=kiosk_id))
+
+
+@staff.post("/kiosks/<int:kiosk_id>/restart")
+@login_required(Role.admin)
+def restart_kiosk(kiosk_id: int):
+    kiosk = _kiosk_or_404(kiosk_id)
+    if kiosk.revoked_at is not None:
+        return kiosk_detail(kiosk_id, error="kiosks.revoked_device", status=409)
+    with write_session(engine()) as db:
+        request_restart(db, kiosk_id=kiosk_id)
+    audited("kiosk.restart", kiosk.name, id=kiosk_id)
+    flash(translate("kiosks.restart.notice", lang(), name=kiosk.name), "kiosks")
+    return redirect(url_for("staff.kiosk_detail", kiosk_id=kiosk_id))

@@ -33,7 +33,7 @@ from .conftest import PASSWORD, POSTGRES
 API = "/api/v1"
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 schemathesis.serializer.alias(["audio/wav", "audio/ogg", "audio/webm"], "application/octet-stream")
-STAFF_ONLY = ("/call-next", "/recall", "/no-show", "/start", "/hold", "/resume", "/finish", "/transfer")
+STAFF_ONLY = ("/call-next", "/recall", "/no-show", "/start", "/hold", "/resume", "/finish", "/transfer", "/kiosks")
 
 
 def _settings(data_dir: Path, database_url: str) -> Settings:

@@ -45,6 +45,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/tickets/<ticket_id>/finish"): STAFF,
     ("POST", "/api/v1/tickets/<ticket_id>/transfer"): STAFF,
     ("POST", "/api/v1/kiosks/heartbeat"): KIOSK_ONLY,
+    ("GET", "/api/v1/kiosks"): frozenset({ADMIN}),  # requires(roles=(admin,))
     ("POST", "/api/v1/home-devices"): PUBLIC,  # a headset registers itself (rate limited)
     ("GET", "/api/v1/openapi.json"): PUBLIC,
 }

@@ -36,6 +36,9 @@ ROLES: dict[str, str | tuple[Role, ...]] = {
     "staff.register_kiosk_page": (Role.admin,),
     "staff.confirm_revoke_kiosk": (Role.admin,),
     "staff.revoke_kiosk_page": (Role.admin,),
+    "staff.kiosk_detail": (Role.admin,),
+    "staff.pin_kiosk_content": (Role.admin,),
+    "staff.restart_kiosk": (Role.admin,),
     "staff.audit_log": (Role.admin,),
     "staff.stats": (Role.admin, Role.counselor),
     "staff.stats_csv": (Role.admin, Role.counselor),
@@ -131,6 +134,10 @@ def row_of(html: str, name: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", found.group(1))).split())
 
 
+def text_of(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
 def heartbeat(client, token: str, **body):
     return client.post("/api/v1/kiosks/heartbeat", json=body, headers={"Authorization": f"Bearer {token}"})
 
@@ -144,13 +151,13 @@ def test_register_shows_the_token_once_and_revoking_refuses_it(app, client, flee
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     token = re.search(r'id="kiosk-token" value="([^"]+)"', page.text).group(1)
     assert "한 번만 보이고 다시 볼 수 없습니다" in page.text
-    assert row_of(admin.get("/kiosks").text, "시청 로비 1").startswith("연결된 적 없음 ⚠ 응답 없음")
+    assert row_of(admin.get("/kiosks").text, "시청 로비 1").startswith("⚠ 연결된 적 없음 연결된 적 없음 보고 없음")
 
     assert heartbeat(client, token, content_version=1, app_version="1.4.2", health={"printer": "ok"}).status_code == 200
     listing = admin.get("/kiosks").text
     assert token not in listing
     assert re.fullmatch(
-        r"\d{4}-\d\d-\d\d \d\d:\d\d v1 \(최신\) 1\.4\.2 printer: ok 사용 중 폐기 시청 로비 1",
+        r"✓ 정상 \d{4}-\d\d-\d\d \d\d:\d\d v1 \(최신\) 1\.4\.2 printer: ok 보고 없음 관리 시청 로비 1 폐기 시청 로비 1",
         row_of(listing, "시청 로비 1"),
     )
 
@@ -192,7 +199,11 @@ def test_devices_are_listed_by_kind_with_silence_and_versions(app, engine, fleet
     html = admin.get("/kiosks").text
     kiosk_part, home_part = html.split('id="home-table"')
     assert "old-kiosk" in kiosk_part and "headset-42" in home_part and "headset-42" not in kiosk_part
-    assert "⚠ Silent (no heartbeat for over 5 minutes) v0 (not the published version) 2.0" in row_of(html, "old-kiosk")
+    assert re.fullmatch(
+        r"⚠ Silent \d{4}-\d\d-\d\d \d\d:\d\d v0 \(should run v1\) 2\.0 battery: 81 tracking: ok not reported .*",
+        row_of(html, "old-kiosk"),
+    )
+    assert "old-kiosk : No heartbeat for over 6 minutes: check its power and network." in text_of(html)
     assert "Silent" not in row_of(html, "headset-42")
     assert "v1 (up to date) 2.0 battery: 81 tracking: ok Active" in row_of(html, "headset-42")
 

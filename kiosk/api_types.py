@@ -29,6 +29,16 @@ class ServerRefused(MadangError):  # noqa: N818 - the kiosk's name for it
         self.retry_after = retry_after
 
 
+class SavedForLater(ServerUnavailable):
+    """Not delivered yet, but kept on this kiosk (its outbox): it is sent, once, as soon as the server answers
+    again. ``key`` is the kept record's; ``ticket`` the ticket when the server issued it while a part waits."""
+
+    def __init__(self, message: str, *, key: str, ticket: TicketInfo | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+        self.ticket = ticket
+
+
 @dataclass(frozen=True)
 class TicketInfo:
     id: str

@@ -44,8 +44,11 @@ class Kiosk(VoiceDialogue):
         now: datetime,
         session: SessionClock | None = None,
         hearing: Hearing | None = None,
+        content_version: int | None = None,
     ) -> None:
         self.pack = pack
+        self.content_version = content_version  # the published version shown; None for a pack from a folder
+        self._offered_content: tuple[ContentPack, int] | None = None  # waits for the session to end
         self.ui = UiTexts(pack)
         self.services = services
         self.display = display or Display()
@@ -397,6 +400,28 @@ class Kiosk(VoiceDialogue):
         self.headset = plugged
         self.say(self.ui.text("kiosk", "headset-on" if plugged else "headset-off", self.lang))
 
+    # ------------------------------------------------------------------ content
+    def offer_content(self, pack: ContentPack, version: int) -> bool:
+        """A new content version: shown at once (on the home screen) when nobody uses the kiosk, else when the
+        session ends, so nobody sees a screen change under them. True when it is shown at once."""
+        self._offered_content = (pack, version)
+        if self.session.active:
+            return False
+        self._use_offered_content()
+        self.stack = [HomePage()]
+        self.page_index = 0
+        self.focus = None
+        self.pending = None
+        self.scan = None
+        self.laid_out = self._lay_out()
+        return True
+
+    def _use_offered_content(self) -> None:
+        if self._offered_content is not None:
+            self.pack, self.content_version = self._offered_content
+            self.ui = UiTexts(self.pack)
+            self._offered_content = None
+
     # ------------------------------------------------------------------ time
     def _tick(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
@@ -426,6 +451,7 @@ class Kiosk(VoiceDialogue):
             self.say(self.ui.text("kiosk", "session-ended", self.lang))
             self.out.append({"type": "session", "event": "ended"})
         self.session.end()
+        self.services.unfollow()  # the ticket's live events are no longer anyone's to hear
         self.profile = Profile()
         self.stack = [HomePage()]
         self.page_index = 0
@@ -435,4 +461,5 @@ class Kiosk(VoiceDialogue):
         self.misheard = 0
         self.last_spoken = []
         self._last_ticket = None
+        self._use_offered_content()
         self.laid_out = self._lay_out()

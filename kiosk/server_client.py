@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 from madang.content.errors import MadangError
@@ -65,6 +67,11 @@ class KioskApiClient:
     def __repr__(self) -> str:  # never shows the token
         return f"KioskApiClient({self.base_url!r})"
 
+    @property
+    def token(self) -> str | None:
+        """The kiosk's token (None for a client that registers a home device); for the live channel."""
+        return self._token
+
     # --- tickets ------------------------------------------------------------------------------------------
 
     def take_ticket(self, *, service_id: str, lang: str, needs: list[str], idempotency_key: str) -> TicketInfo:
@@ -92,15 +99,26 @@ class KioskApiClient:
             raise self._not_the_api(f"the messages are {type(data).__name__}, not a list")
         return [self._parse(ChatMessage, item) for item in data]
 
-    def send_message(self, ticket_id: str, text: str, *, kind: str = "text") -> ChatMessage:
-        data = self._call("POST", _ticket_path(ticket_id, "messages"), json_body={"text": text, "kind": kind})
+    def send_message(
+        self, ticket_id: str, text: str, *, kind: str = "text", idempotency_key: str | None = None
+    ) -> ChatMessage:
+        """A message to the staff; with ``idempotency_key``, the same key again gives the same message, never a
+        second one."""
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        data = self._call(
+            "POST", _ticket_path(ticket_id, "messages"), json_body={"text": text, "kind": kind}, headers=headers
+        )
         return self._parse(ChatMessage, data)
 
-    def send_audio(self, ticket_id: str, data: bytes, *, content_type: str = "audio/wav") -> ChatMessage:
-        """A voice memo for the staff: the recording as it is (audio/wav, audio/ogg or audio/webm)."""
-        answer = self._call(
-            "POST", _ticket_path(ticket_id, "audio"), raw_body=bytes(data), headers={"Content-Type": content_type}
-        )
+    def send_audio(
+        self, ticket_id: str, data: bytes, *, content_type: str = "audio/wav", idempotency_key: str | None = None
+    ) -> ChatMessage:
+        """A voice memo for the staff: the recording as it is (audio/wav, audio/ogg or audio/webm); with
+        ``idempotency_key``, the same key again gives the same memo, never a second one."""
+        headers = {"Content-Type": content_type}
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        answer = self._call("POST", _ticket_path(ticket_id, "audio"), raw_body=bytes(data), headers=headers)
         return self._parse(ChatMessage, answer)
 
     # --- a home device registering itself (no token) --------------------------------------------------------
@@ -114,11 +132,23 @@ class KioskApiClient:
     # --- the kiosk itself ---------------------------------------------------------------------------------
 
     def heartbeat(
-        self, *, app_version: str | None = None, content_version: int | None = None, health: dict | None = None
-    ) -> None:
-        """Records this kiosk's versions and health for the staff's kiosk page (each heartbeat replaces them)."""
+        self,
+        *,
+        app_version: str | None = None,
+        content_version: int | None = None,
+        health: dict | None = None,
+        started_at: str | None = None,
+    ) -> dict:
+        """Records this kiosk's versions and health for the staff's kiosk page (each heartbeat replaces them);
+        ``started_at``: when this run of the client started (ISO 8601, UTC). The answer carries the staff's
+        commands: ``{"kiosk", "last_seen_at", "commands": {"restart": bool, "content_version": int | None}}``."""
         body = {"app_version": app_version, "content_version": content_version, "health": health or {}}
-        self._call("POST", "/kiosks/heartbeat", json_body=body)
+        if started_at is not None:
+            body["started_at"] = started_at
+        answer = self._call("POST", "/kiosks/heartbeat", json_body=body)
+        if not isinstance(answer, dict):
+            raise self._not_the_api("the heartbeat's answer is not a JSON object")
+        return answer
 
     def is_reachable(self, *, timeout: float | None = None) -> bool:
         """Whether the server answers and accepts this kiosk's token, within ``timeout`` (default: at most 2 s).
@@ -134,6 +164,105 @@ class KioskApiClient:
         except ServerUnavailable:
             return False
         return manifest is None or (isinstance(manifest, dict) and "version" in manifest)
+
+    # --- content --------------------------------------------------------------------------------------------
+
+    def content_manifest(self, etag: str | None = None) -> tuple[dict | None, str | None]:
+        """The content manifest this kiosk should run and its ETag, or ``(None, etag)`` when the server's is
+        still ``etag`` (304): ``{"version": int, "published_at": str, "files": [{"path", "sha256", "size"}]}``."""
+        path = "/content/manifest"
+        response = self._open_get(path, {"If-None-Match": etag} if etag else {})
+        with response:
+            new_etag = response.headers.get("ETag") or etag
+            if response.status == 304:
+                return None, new_etag
+            payload = self._read(response, None, path)
+            content_type = response.headers.get_content_type()
+        manifest = self._answer("GET", path, response.status, content_type, payload)
+        if not (isinstance(manifest, dict) and type(manifest.get("version")) is int):
+            raise self._not_the_api("the content manifest has no version number")
+        if not isinstance(manifest.get("files"), list):
+            raise self._not_the_api("the content manifest has no list of files")
+        return manifest, new_etag
+
+    def download_content_file(self, sha256: str, dest: Path, *, chunk_size: int = 64 * 1024) -> int:
+        """Streams the content file ``sha256`` into ``dest`` chunk by chunk, continuing from dest's current size
+        with a Range request; a server that answers with the whole file instead (200) starts it over. Returns the
+        bytes received. A cut raises ServerUnavailable and keeps what arrived, so the next call continues. The
+        file is not checked here: the caller compares its size and SHA-256 with the manifest's."""
+        dest = Path(dest)
+        path = "/content/files/" + urllib.parse.quote(sha256, safe="")
+        offset = dest.stat().st_size if dest.exists() else 0
+        try:
+            response = self._open_get(path, {"Range": f"bytes={offset}-"} if offset else {})
+        except ServerRefused as refusal:
+            if refusal.status != 416 or not offset:
+                raise
+            offset = 0  # what is there is longer than the file: not a beginning of it
+            response = self._open_get(path, {})
+        with response:
+            if response.status == 206:
+                if not (response.headers.get("Content-Range") or "").startswith(f"bytes {offset}-"):
+                    raise self._not_the_api(f"GET {API}{path} answered a range that does not start at {offset}")
+                mode = "ab"
+            elif response.status == 200:
+                mode = "wb"
+            else:
+                raise self._not_the_api(f"GET {API}{path} answered HTTP {response.status}, not the file")
+            length = response.headers.get("Content-Length")
+            expected = int(length) if length and length.isdigit() else None
+            received = 0
+            with dest.open(mode) as out:
+                while chunk := self._read(response, chunk_size, path):
+                    out.write(chunk)
+                    received += len(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+        if expected is not None and received != expected:
+            raise ServerUnavailable(
+                f"the admin web at {self.base_url} broke off GET {API}{path} after {received} of {expected} bytes: "
+                "check the network; the download continues where it stopped"
+            )
+        return received
+
+    def _open_get(self, path: str, headers: dict[str, str]) -> Any:
+        """GET ``path`` answered 2xx or 304: the open response, to read and close; other answers raise as
+        ``_call``'s do."""
+        all_headers = {"Authorization": f"Bearer {self._token}"} if self._token is not None else {}
+        all_headers.update(headers)
+        request = urllib.request.Request(f"{self.base_url}{API}{path}", headers=all_headers, method="GET")
+        try:
+            return self._opener.open(request, timeout=self.timeout)
+        except urllib.error.HTTPError as error:
+            if error.code == 304:
+                return error
+            with error:
+                status, content_type = error.code, error.headers.get_content_type()
+                payload = self._read(error, None, path)
+                retry_after = _seconds(error.headers.get("Retry-After"))
+            self._answer("GET", path, status, content_type, payload, retry_after=retry_after)
+            raise self._not_the_api(f"GET {API}{path} answered HTTP {status}") from None
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+            raise self._unreachable(error, path) from None
+
+    def _read(self, response: Any, amount: int | None, path: str) -> bytes:
+        try:
+            # read1: what has arrived, so a download that stalls keeps every byte received before it stalled
+            return response.read1(amount) if amount is not None else response.read()
+        except (http.client.HTTPException, OSError) as error:
+            raise self._unreachable(error, path) from None
+
+    def _unreachable(self, error: BaseException, path: str) -> ServerUnavailable:
+        reason = getattr(error, "reason", None) or error
+        if isinstance(reason, TimeoutError):
+            return ServerUnavailable(
+                f"the admin web at {self.base_url} did not answer GET {API}{path} within {self.timeout:g} s: "
+                "check the network and whether the server is overloaded"
+            )
+        return ServerUnavailable(
+            f"the admin web at {self.base_url} broke off GET {API}{path} ({reason!r}): "
+            "check the network, or start it with `madang admin serve`; a download continues where it stopped"
+        )
 
     # --- HTTP ---------------------------------------------------------------------------------------------
 

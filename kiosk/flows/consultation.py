@@ -1,8 +1,11 @@
-"""The consultation: staff messages shown large and read aloud; replies by touch, text or voice memo; rating."""
+"""The consultation: staff messages shown large and read aloud as they come (the server's events, with a slow poll
+behind them); replies by touch, text or voice memo; rating."""
 
 from __future__ import annotations
 
-from ..api_types import ChatMessage, ServerRefused, ServerUnavailable
+from madang.content.errors import MadangError
+
+from ..api_types import ChatMessage, SavedForLater, ServerRefused, ServerUnavailable
 from ..model import Element, Role
 from .base import Context, Outcome, Page, button, command_button, option, text, text_field
 from .live import ENDED, LiveTicket
@@ -80,10 +83,10 @@ class ConsultationPage(Page):
     def activate(self, element_id: str, ctx: Context) -> Outcome | None:
         ui, lang = ctx.ui, ctx.lang
         if element_id.startswith("quick:") and element_id[6:] in QUICK_REPLIES:
-            return self._send(ctx, ui.text("consultation", f"quick-{element_id[6:]}", lang), kind="quick")
+            return self._send(ctx, ui.text("consultation", f"quick-{element_id[6:]}", lang), kind="quick")[0]
         if element_id == "send" and self.reply.strip():
-            outcome = self._send(ctx, self.reply.strip(), kind="text")
-            if not outcome.say:
+            outcome, kept = self._send(ctx, self.reply.strip(), kind="text")
+            if kept:
                 self.reply = ""
             return outcome
         if element_id == "record-memo":
@@ -108,22 +111,30 @@ class ConsultationPage(Page):
         if data is None:
             return Outcome(say=[ctx.ui.text("consultation", "memo-too-long", ctx.lang)])
         try:
-            self.messages.append(ctx.services.send_audio(self.ticket.id, data))
-        except (ServerUnavailable, ServerRefused):
+            self._add([ctx.services.send_audio(self.ticket.id, data)])
+        except SavedForLater:  # it goes when the server answers again: the page shows it then
+            return Outcome(say=[ctx.ui.text("consultation", "saved", ctx.lang)])
+        except MadangError:  # refused, or not even kept on the kiosk
             return Outcome(say=[ctx.ui.text("consultation", "not-sent", ctx.lang)])
         return Outcome(say=[ctx.ui.text("consultation", "memo-sent", ctx.lang)])
 
-    def _send(self, ctx: Context, message: str, *, kind: str) -> Outcome:
+    def _send(self, ctx: Context, message: str, *, kind: str) -> tuple[Outcome, bool]:
+        """What to say, and whether the message is sent or kept to be sent (nothing to send again)."""
         try:
-            self.messages.append(ctx.services.send_message(self.ticket.id, message, kind=kind))
-        except (ServerUnavailable, ServerRefused):
-            return Outcome(say=[ctx.ui.text("consultation", "not-sent", ctx.lang)])
-        return Outcome()
+            self._add([ctx.services.send_message(self.ticket.id, message, kind=kind)])
+        except SavedForLater:
+            return Outcome(say=[ctx.ui.text("consultation", "saved", ctx.lang)]), True
+        except MadangError:
+            return Outcome(say=[ctx.ui.text("consultation", "not-sent", ctx.lang)]), False
+        return Outcome(), True
 
     def _rate(self, ctx: Context, stars: int) -> Outcome:
         try:
             ctx.services.rate(self.ticket.id, stars)
-        except (ServerUnavailable, ServerRefused):
+        except SavedForLater:
+            self.rated = stars
+            return Outcome(say=[ctx.ui.text("consultation", "rated-saved", ctx.lang)])
+        except MadangError:
             return Outcome(say=[ctx.ui.text("consultation", "not-sent", ctx.lang)])
         self.rated = stars
         return Outcome(say=[ctx.ui.text("consultation", "rated", ctx.lang)])
@@ -131,12 +142,12 @@ class ConsultationPage(Page):
     def tick(self, ctx: Context, seconds: float) -> Outcome | None:
         before = self.ticket.status
         changed = self.live.poll(ctx, seconds)
-        said: list[str] = []
-        show = None
+        arrived = self.live.take_messages()
         if self.live.polled and not self.live.stale:
-            new = self._new_staff_messages(ctx)
-            said += [ctx.ui.text("consultation", "staff-says", ctx.lang, text=message.text) for message in new]
-            show = f"message-{new[-1].id}" if new else None
+            arrived += self._fetch_messages(ctx)
+        new = [message for message in self._add(arrived) if message.sender == "staff"]
+        said = [ctx.ui.text("consultation", "staff-says", ctx.lang, text=message.text) for message in new]
+        show = f"message-{new[-1].id}" if new else None
         if changed and self.ticket.status != before and self.ticket.status == "done":
             said += [ctx.ui.text("consultation", "finished", ctx.lang), ctx.ui.text("consultation", "rate", ctx.lang)]
             show = "rate"
@@ -145,11 +156,21 @@ class ConsultationPage(Page):
             show = "ticket-status"
         return Outcome(say=said, show=show) if said or changed else None
 
-    def _new_staff_messages(self, ctx: Context) -> list[ChatMessage]:
+    def _fetch_messages(self, ctx: Context) -> list[ChatMessage]:
         try:
-            fresh = ctx.services.messages(self.ticket.id)
+            return list(ctx.services.messages(self.ticket.id))
         except (ServerUnavailable, ServerRefused):
             return []
+
+    def _add(self, messages: list) -> list[ChatMessage]:
+        """Puts messages on the page once each (the events and the poll both bring them), in the server's order;
+        the ones new to the page. Anything that is not a message the server holds (no id yet) is left out."""
         known = {message.id for message in self.messages}
-        self.messages = fresh
-        return [message for message in fresh if message.id not in known and message.sender == "staff"]
+        new = []
+        for message in messages:
+            if isinstance(message, ChatMessage) and message.id not in known:
+                known.add(message.id)
+                new.append(message)
+        if new:
+            self.messages = sorted([*self.messages, *new], key=lambda message: message.id)
+        return new

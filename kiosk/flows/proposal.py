@@ -1,15 +1,20 @@
-"""The Mayor's Office: a proposal typed or recorded, confirmed, sent, and a receipt number from the server."""
+"""The Mayor's Office: a proposal typed or recorded, confirmed, sent, and a receipt number from the server.
+
+Without the server the proposal is kept on the kiosk and sent when it answers again: the citizen is told so,
+and gets no receipt number (only the server gives one).
+"""
 
 from __future__ import annotations
 
 import uuid
 
-from ..api_types import ServerRefused, ServerUnavailable
+from madang.content.errors import MadangError
+
+from ..api_types import SavedForLater, ServerRefused, TicketInfo
 from ..model import Element, Role
 from .base import Context, Outcome, Page, button, command_button, text, text_field
 from .memo import read_memo
 from .notice import NoticePage
-from .offline import OfflinePage
 
 SERVICE = "mayor-office"
 MAX_TEXT = 1900  # leaves room for the "[Proposal]" mark within the API's 2,000 characters
@@ -74,9 +79,7 @@ class ProposalConfirmPage(Page):
 
     def __init__(self, proposal: ProposalPage) -> None:
         self.proposal = proposal
-        self.key = str(uuid.uuid4())
-        self.sent_text = False
-        self.sent_memo = False
+        self.key = str(uuid.uuid4())  # the proposal's ticket; its text and memo are sent with keys made from it
 
     def title(self, ctx: Context) -> str:
         return ctx.ui.title("proposal", ctx.lang)
@@ -97,26 +100,35 @@ class ProposalConfirmPage(Page):
             return Outcome(back=True)
         if element_id != "yes":
             return None
+        text_note = self.proposal.text.strip()
+        note = ctx.ui.text("proposal", "note", ctx.lang, text=text_note) if text_note else None
         try:
-            return self._send(ctx)
-        except ServerUnavailable:
-            return Outcome(push=OfflinePage(SERVICE))
+            ticket = ctx.services.send_proposal(
+                service_id=SERVICE, key=self.key, lang=ctx.lang, note=note, memo=self.proposal.memo
+            )
+        except SavedForLater as saved:  # kept on the kiosk: sent once the server answers
+            return Outcome(replace=receipt(saved.ticket, rest_saved=True) if saved.ticket else saved_notice())
         except ServerRefused as refused:
+            self.key = str(uuid.uuid4())  # a changed proposal is a new one
             return Outcome(say=[refused.detail])
+        except MadangError:  # not even kept on the kiosk: say so, keep what was written
+            return Outcome(say=[ctx.ui.text("consultation", "not-sent", ctx.lang)])
+        return Outcome(replace=receipt(ticket))
 
-    def _send(self, ctx: Context) -> Outcome:
-        """The same key on a retry gives the same receipt; each part is sent once."""
-        ticket = ctx.services.take_ticket(service_id=SERVICE, lang=ctx.lang, needs=[], key=self.key, note=None)
-        if self.proposal.text.strip() and not self.sent_text:
-            note = ctx.ui.text("proposal", "note", ctx.lang, text=self.proposal.text.strip())
-            ctx.services.send_message(ticket.id, note)
-            self.sent_text = True
-        if self.proposal.memo and not self.sent_memo:
-            ctx.services.send_audio(ticket.id, self.proposal.memo)
-            self.sent_memo = True
-        receipt = NoticePage(
-            "proposal:receipt",
-            lambda ctx: ctx.ui.title("proposal:receipt", ctx.lang),
-            lambda ctx: ctx.ui.prompt("proposal:receipt", ctx.lang, number=ticket.number),
-        )
-        return Outcome(replace=receipt)
+
+def receipt(ticket: TicketInfo, *, rest_saved: bool = False) -> NoticePage:
+    """The server's receipt number; with ``rest_saved``, a part still waits on the kiosk and is said to."""
+
+    def message(ctx: Context) -> str:
+        words = ctx.ui.prompt("proposal:receipt", ctx.lang, number=ticket.number)
+        return f"{words} {ctx.ui.text('proposal:receipt', 'rest-saved', ctx.lang)}" if rest_saved else words
+
+    return NoticePage("proposal:receipt", lambda ctx: ctx.ui.title("proposal:receipt", ctx.lang), message)
+
+
+def saved_notice() -> NoticePage:
+    return NoticePage(
+        "proposal:saved",
+        lambda ctx: ctx.ui.text("proposal", "saved-title", ctx.lang),
+        lambda ctx: ctx.ui.text("proposal", "saved", ctx.lang),
+    )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from ..api_types import ServerRefused, ServerUnavailable, TicketInfo
+from madang.content.errors import MadangError
+
+from ..api_types import SavedForLater, ServerRefused, ServerUnavailable, TicketInfo
 from ..model import Element, Role
 from .base import Context, Outcome, Page, button, command_button, option, text
 from .consultation import ConsultationPage
@@ -89,10 +91,12 @@ class TicketConfirmPage(Page):
                 key=self.key,
                 note=note,
             )
-        except ServerUnavailable:
+        except ServerUnavailable:  # no number now, and none later: the request is withdrawn (KioskServices)
             return Outcome(replace=OfflinePage(self.service_id))
         except ServerRefused as refused:
             return Outcome(say=[refused.detail])
+        except MadangError:  # the kiosk could not even keep the request on its disk: staff can help
+            return Outcome(say=[ctx.ui.text("consultation", "not-sent", ctx.lang)])
         return Outcome(replace=TicketWaitingPage(self.service_id, ticket))
 
 
@@ -137,7 +141,9 @@ class TicketWaitingPage(Page):
         if element_id == "cancel-ticket" and self.ticket.status not in ENDED:
             try:
                 self.live.ticket = ctx.services.cancel(self.ticket.id)
-            except (ServerUnavailable, ServerRefused):
+            except SavedForLater:  # cancelled when the server answers again; the events or the poll show it then
+                return Outcome(say=[ctx.ui.text("ticket:waiting", "cancel-saved", ctx.lang)])
+            except MadangError:
                 return Outcome(say=[ctx.ui.text("consultation", "not-sent", ctx.lang)])
             return Outcome(say=[ctx.ui.text("ticket:waiting", "cancelled", ctx.lang)])
         return None

@@ -124,7 +124,7 @@ def open_kiosk(tmp_path) -> Iterator[Callable[..., KioskDriver]]:
 
     yield open_kiosk
     for driver in built:
-        driver.kiosk.services.callbacks.close()
+        driver.kiosk.services.close()
 
 
 @dataclass

@@ -7,8 +7,8 @@ screen it yields a `Stop` with the events that arrival produced. The consumer ma
 pages while it holds a stop: the walker reaches each element it touches next on whichever page it is.
 
 `offline_tour(driver)` walks a kiosk without a server through the screens only it shows (offline, the
-call-back request). `set_profile(driver, profile)` changes the profile through the settings screen, with
-the same touches a citizen would make.
+call-back request, a proposal kept on the kiosk). `set_profile(driver, profile)` changes the profile through
+the settings screen, with the same touches a citizen would make.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ ONLINE_STOPS = (
     "consultation#message",
     "consultation#done",
 )
-OFFLINE_STOPS = ("offline", "callback", "callback:saved")
+OFFLINE_STOPS = ("offline", "callback", "callback:saved", "proposal:saved")
 
 
 @dataclass(frozen=True)
@@ -301,7 +301,7 @@ def _call(server: LiveServer, ticket_id: str) -> None:
 
 
 def offline_tour(driver: KioskDriver) -> Iterator[Stop]:
-    """A kiosk without a server: a ticket it cannot take, and the call-back request it keeps instead."""
+    """A kiosk without a server: a ticket it cannot take, the call-back request it keeps instead, a kept proposal."""
     go_home(driver)
     touch(driver, "service:consult-120")
     touch(driver, "consult")
@@ -310,4 +310,11 @@ def offline_tour(driver: KioskDriver) -> Iterator[Stop]:
     show_page_with(driver, "phone")
     _checked(driver, driver.type_text(PHONE), "typing the phone number")
     yield arrive(driver, "callback:saved", touch(driver, "send"))
+    go_home(driver)
+    touch(driver, "service:mayor-office")  # a proposal is kept on the kiosk, without a receipt number
+    touch(driver, "propose")
+    show_page_with(driver, "proposal-text")
+    _checked(driver, driver.type_text(PROPOSAL), "typing the proposal")
+    touch(driver, "send")
+    yield arrive(driver, "proposal:saved", touch(driver, "yes"))
     go_home(driver)

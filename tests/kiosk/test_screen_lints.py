@@ -98,7 +98,7 @@ def kiosks(lint_server, tmp_path_factory) -> Iterator[dict[str, tuple[KioskDrive
     yield built
     for pair in built.values():
         for driver in pair:
-            driver.kiosk.services.callbacks.close()
+            driver.kiosk.services.close()
 
 
 # ---------------------------------------------------------------------------------------------------- lints

@@ -137,9 +137,8 @@ def test_cancel_takes_the_ticket_out_of_the_line(client):
     cancelled = client.cancel(ticket.id)
     assert (cancelled.id, cancelled.status, cancelled.position) == (ticket.id, "cancelled", None)
     assert client.ticket(behind.id).position == behind.position - 1
-    with pytest.raises(ServerRefused) as twice:
-        client.cancel(ticket.id)
-    assert twice.value.status == 409
+    again = client.cancel(ticket.id)  # a retry after a lost answer: the ticket as it is, not an error
+    assert (again.id, again.status, again.position) == (ticket.id, "cancelled", None)
     client.cancel(behind.id)
 
 

@@ -261,7 +261,7 @@ def test_with_the_server_down_no_ticket_and_the_call_back_is_delivered_once_when
     ask_for_a_ticket_offline(kiosk)
     leave_a_callback(kiosk)
     idle(kiosk, 35, step=5)  # a retry while the server is still down
-    assert len(kiosk.kiosk.services.callbacks.pending()) == 1
+    assert len(kiosk.kiosk.services.outbox.pending("callback")) == 1
 
     server.start()
     assert callbacks_on_server(server) == []
@@ -269,7 +269,7 @@ def test_with_the_server_down_no_ticket_and_the_call_back_is_delivered_once_when
     idle(kiosk, 35, step=5)
     delivered = callbacks_on_server(server)
     assert len(delivered) == 1 and delivered[0][1] == "tax-square"
-    assert kiosk.kiosk.services.callbacks.pending() == []
+    assert kiosk.kiosk.services.outbox.pending("callback") == []
     kiosk.send(type="presence")
     idle(kiosk, 65, step=5)  # later retries send nothing again
     assert callbacks_on_server(server) == delivered
@@ -281,7 +281,7 @@ def test_a_kiosk_without_a_server_says_the_same_and_keeps_the_call_back(open_kio
     ask_for_a_ticket_offline(kiosk)
     leave_a_callback(kiosk)
     idle(kiosk, 35, step=5)
-    assert len(kiosk.kiosk.services.callbacks.pending()) == 1
+    assert len(kiosk.kiosk.services.outbox.pending("callback")) == 1
     kiosk.touch("home")
     kiosk.touch("service:tour")  # information still works
     kiosk.touch_anywhere("landmark:deoksugung")
@@ -306,7 +306,7 @@ def test_a_call_back_the_kiosk_cannot_keep_is_said_and_the_number_stays_typed(op
     ask_for_a_ticket_offline(kiosk)
     kiosk.touch_anywhere("callback")
     kiosk.type_text(PHONE)
-    kiosk.kiosk.services.callbacks.close()  # the local store's file is gone from under the kiosk
+    kiosk.kiosk.services.outbox.close()  # the local store's file is gone from under the kiosk
     events = kiosk.touch_anywhere("send")
     assert kiosk.screen_id == "callback"
     assert "보내지 못했습니다" in said(events) and "직원" in said(events)

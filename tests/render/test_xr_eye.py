@@ -12,7 +12,7 @@ from OpenGL import GL
 
 from madang.content.contract import SEOUL
 from madang.kiosk.app import Kiosk
-from madang.kiosk.callbacks import CallbackStore
+from madang.kiosk.outbox import Outbox
 from madang.kiosk.services import KioskServices
 from madang.kiosk.stepper import Stepper
 from madang.xr.camera import look_at, perspective
@@ -66,7 +66,7 @@ def test_a_panel_is_drawn_right_way_up(overlay, target):
 def xr_kiosk(shipped_pack, tmp_path):
     kiosk = Kiosk(
         shipped_pack,
-        KioskServices(None, CallbackStore(tmp_path / "callbacks.db")),
+        KioskServices(None, Outbox(tmp_path / "outbox.db")),
         now=datetime(2025, 5, 2, tzinfo=SEOUL),
     )
     state = XrKiosk(kiosk, ComfortSettings())

@@ -10,7 +10,7 @@ import pytest
 
 from madang.content.contract import SEOUL
 from madang.kiosk.app import Kiosk
-from madang.kiosk.callbacks import CallbackStore
+from madang.kiosk.outbox import Outbox
 from madang.kiosk.protocol import Key, Touch
 from madang.kiosk.services import KioskServices
 from madang.kiosk.stepper import Stepper
@@ -28,7 +28,7 @@ HEAD = HeadPose((0.0, 0.0, 0.0), (0.0, 0.0, 0.0, 1.0))
 def xr_kiosk(shipped_pack, tmp_path) -> tuple[XrKiosk, Stepper]:
     kiosk = Kiosk(
         shipped_pack,
-        KioskServices(None, CallbackStore(tmp_path / "callbacks.db")),
+        KioskServices(None, Outbox(tmp_path / "outbox.db")),
         now=datetime(2025, 5, 2, tzinfo=SEOUL),
     )
     state = XrKiosk(kiosk, ComfortSettings(), scenes=lambda scene_id: PLAZA)

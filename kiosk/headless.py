@@ -14,8 +14,16 @@ from .stepper import Stepper, Voice, ticking
 
 
 def run_headless(
-    kiosk: Kiosk, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, *, voice: Voice | None = None
+    kiosk: Kiosk,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    *,
+    voice: Voice | None = None,
+    attach: Voice | None = None,
 ) -> None:
+    """``attach``: a part that steps the kiosk from a thread of its own and follows every step (the fleet agent,
+    the live channel's wake-up); unlike ``voice``, it starts no real-time clock."""
+
     def emit(events: list[dict]) -> None:
         for event in events:
             stdout.write(dumps(event) + "\n")
@@ -23,6 +31,8 @@ def run_headless(
 
     stepper = Stepper(kiosk, emit)
     clock = None
+    if attach is not None:
+        stepper.followers.append(attach(stepper.send))
     if voice is not None:
         stepper.followers.append(voice(stepper.send))
         clock = ticking(stepper)

@@ -2,7 +2,8 @@
 
 It runs the admin web's own commands (`madang admin init`, `create-user`, `create-kiosk`, `serve`), so it does
 exactly what a person following the README would. The kiosk's token is kept in var/kiosk-token (0600) and reused
-while the server accepts it. The server runs in its own process group, which is stopped when the kiosk quits.
+while the server accepts it. When the staff ask for a restart of this kiosk, it starts again here while the admin
+web keeps running. The server runs in its own process group, which is stopped when the kiosk quits.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import click
 
-from .kiosk_cli import MODE_OPTION
+from .kiosk_cli import MODE_OPTION, RestartRequested
 
 STARTUP_SECONDS = 60.0
 STOP_SECONDS = 3.0
@@ -185,11 +186,6 @@ def run(port: int, mode: str) -> None:
     The first time it sets up the database, creates the staff user 'admin' (its password is printed once) and
     registers this kiosk. Quitting the kiosk (:quit, Ctrl+D or Ctrl+C) stops the admin web too.
     """
-    from madang.content.errors import MadangError
-    from madang.voice.hearing import VoskHearing
-
-    from .build import build_kiosk
-
     if _port_in_use(port):
         raise click.ClickException(f"something already answers on port {port}: stop it, or choose another --port")
     setup = Setup(Path(os.environ.get("MADANG_DATA_DIR") or "var"), quiet_stdout=mode == "headless")
@@ -200,24 +196,39 @@ def run(port: int, mode: str) -> None:
     setup.say(setup.madang("admin", "create-user", "admin", "--role", "admin", "--if-missing"))
     with _server(setup, port) as url:
         token = _kiosk_token(setup, url)
-        hearing = VoskHearing()
-        try:
-            kiosk = build_kiosk(server=url, token=token, data_dir=setup.data_dir / "kiosk", hearing=hearing)
-        except MadangError as error:
-            raise click.ClickException(str(error)) from None
-        if mode == "headless":
-            from .headless import run_headless
-
-            run_headless(kiosk)
-        else:
-            from .kiosk_cli import live_voice, run_client
-
+        if mode != "headless":
             quitting = "close its window" if mode in ("screen", "xr") else "quit with :quit or Ctrl+D"
             setup.say(f"The kiosk ({quitting}; this stops the admin web too):")
-            hearing.load_in_background("ko")
-            live = live_voice(kiosk, None, None)
+        while True:
             try:
-                run_client(kiosk, mode, voice=live[1])
-            finally:
-                live[0].close()
-                hearing.close()
+                _run_kiosk(url, token, mode, setup.data_dir / "kiosk")
+                return
+            except RestartRequested:  # the staff asked for it: the admin web keeps running
+                setup.say("The staff asked for a restart of this kiosk: starting it again.")
+
+
+def _run_kiosk(url: str, token: str, mode: str, data_dir: Path) -> None:
+    """One run of the kiosk, until it is quit (or ends with RestartRequested)."""
+    from madang.content.errors import MadangError
+    from madang.voice.hearing import VoskHearing
+
+    from .build import build_kiosk
+    from .kiosk_cli import live_voice, run_client
+
+    hearing = VoskHearing()
+    try:
+        kiosk = build_kiosk(server=url, token=token, data_dir=data_dir, hearing=hearing)
+    except MadangError as error:
+        hearing.close()
+        raise click.ClickException(str(error)) from None
+    live = None
+    if mode != "headless":
+        hearing.load_in_background("ko")
+        live = live_voice(kiosk, None, None)
+    try:
+        run_client(kiosk, mode, voice=live and live[1], live_audio=live and live[0], data_dir=data_dir)
+    finally:
+        if live is not None:
+            live[0].close()
+        hearing.close()
+        kiosk.services.close()

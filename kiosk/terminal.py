@@ -90,8 +90,8 @@ class Terminal:
             self.write(self.view.render(events))
             self._follow(events)
 
-    def hear(self, spoken: Spoken) -> None:
-        """What the live microphone heard (on its own thread)."""
+    def hear(self, spoken: Spoken | Tick) -> None:
+        """What the live microphone heard, or a wake-up from another part (on its own thread)."""
         with self.lock:
             events = self.kiosk.handle(spoken)
             self.write(self.view.render(events), from_clock=True)
@@ -218,11 +218,15 @@ def run_terminal(
     *,
     real_time: bool | None = None,
     voice: Voice | None = None,
+    attach: Voice | None = None,
 ) -> None:
     """Runs until `:quit`, the end of input or Ctrl+C. ``real_time`` (default: when a person types at a
-    terminal, or with live audio) ticks the session clock every second."""
+    terminal, or with live audio) ticks the session clock every second. ``attach``: a part that steps the kiosk
+    from a thread of its own and follows every step (the fleet agent, the live channel's wake-up)."""
     interactive = stdin is sys.stdin and stdin.isatty()
     terminal = Terminal(kiosk, stdout, interactive=interactive)
+    if attach is not None:
+        terminal.followers.append(attach(terminal.hear))
     if voice is not None:
         terminal.followers.append(voice(terminal.hear))
     terminal.start()

@@ -3,20 +3,15 @@ VR headset; or one screen drawn to a PNG file."""
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 
 import click
 
 from madang.content.errors import MadangError
-
-from .protocol import Tick
 
 XR_UNAVAILABLE_EXIT = 3
 MODES = ["terminal", "headless", "screen", "xr"]
@@ -249,6 +244,8 @@ def run_client(
     channel's wake-up run alongside (``live_audio``: the LiveVoice, for the health report; ``data_dir``: the kiosk's
     folder, for the content cache). A restart the staff asked for ends it at an idle moment with
     ``RestartRequested`` (exit status 75)."""
+    from .fleet_runner import Fleet, RestartRequested
+
     fleet = Fleet.start(kiosk, mode, live_audio=live_audio, data_dir=data_dir)
     try:
         with fleet.restart_signal() if fleet is not None else nullcontext():
@@ -273,17 +270,17 @@ def run_client(
             fleet.stop()
 
 
-def _run_mode(
-    kiosk, mode: str, *, voice, fleet: Fleet | None, fullscreen: bool, quit_after, no_fallback: bool, comfort
-) -> None:
+def _run_mode(kiosk, mode: str, *, voice, fleet, fullscreen: bool, quit_after, no_fallback: bool, comfort) -> None:
     from madang.xr.errors import NoDisplayError, XrUnavailableError
+
+    from .fleet_runner import joined
 
     attach = fleet.attach if fleet is not None else None
     if mode == "xr":
         from madang.xr.xr_client import run_xr
 
         try:
-            run_xr(kiosk, quit_after=quit_after, voice=_joined(voice, attach), comfort=comfort)
+            run_xr(kiosk, quit_after=quit_after, voice=joined(voice, attach), comfort=comfort)
             return
         except XrUnavailableError as error:
             click.echo(f"madang kiosk: {error}", err=True)
@@ -300,7 +297,7 @@ def _run_mode(
         from madang.xr.window import run_screen
 
         try:
-            run_screen(kiosk, fullscreen=fullscreen, quit_after=quit_after, voice=_joined(voice, attach))
+            run_screen(kiosk, fullscreen=fullscreen, quit_after=quit_after, voice=joined(voice, attach))
         except NoDisplayError as error:
             raise click.ClickException(str(error)) from None
         return
@@ -313,93 +310,6 @@ def _run_mode(
             from .terminal import run_terminal
 
             run_terminal(kiosk, voice=voice, attach=attach)
-
-
-def _joined(voice, attach):
-    """One hook for the screen and headset runners (which tick in real time anyway): the live voice and ``attach``
-    both follow every step."""
-    if attach is None:
-        return voice
-
-    def hook(send):
-        followers = [voice(send)] if voice is not None else []
-        followers.append(attach(send))
-
-        def follow(events: list[dict]) -> None:
-            for follower in followers:
-                follower(events)
-
-        return follow
-
-    return hook
-
-
-class RestartRequested(SystemExit):
-    """The staff asked for a restart and an idle moment came: the client ends with exit status 75, for a
-    supervisor (or `madang run`) to start it again."""
-
-    def __init__(self) -> None:
-        from .fleet_agent import RESTART_EXIT
-
-        super().__init__(RESTART_EXIT)
-
-
-RESTART_SIGNAL = signal.SIGUSR1  # how the fleet agent's thread interrupts the main thread's wait for input
-
-
-class Fleet:
-    """What a kiosk with a server runs alongside its client: the outbox's worker, the fleet agent, and the live
-    channel's wake-up; ``attach`` hooks the last two to the runner."""
-
-    def __init__(self, kiosk, agent) -> None:
-        self.kiosk = kiosk
-        self.agent = agent
-
-    @classmethod
-    def start(cls, kiosk, mode: str, *, live_audio=None, data_dir: Path | None = None) -> Fleet | None:
-        services = kiosk.services
-        if services.client is None:
-            return None
-        from .build import content_cache
-        from .content_sync import ContentSync
-        from .fleet_agent import FleetAgent, intervals
-
-        sync = ContentSync(services.client, content_cache(data_dir))
-        agent = FleetAgent(kiosk, mode=mode, sync=sync, live=live_audio, **intervals(os.environ))
-        services.start_delivery()
-        agent.start()
-        return cls(kiosk, agent)
-
-    def attach(self, send):
-        self.kiosk.services.set_wakeup(lambda: send(Tick(0.0)))
-        return self.agent.attach(send)
-
-    def stop(self) -> None:
-        self.kiosk.services.set_wakeup(None)
-        self.agent.stop()
-        self.kiosk.services.stop_delivery()
-
-    @contextmanager
-    def restart_signal(self) -> Iterator[None]:
-        """While the client runs, the agent ends it (from its own thread) by raising RestartRequested in the main
-        thread, which is waiting for input or drawing frames."""
-        main = threading.main_thread()
-        if threading.current_thread() is not main:
-            yield  # only the main thread receives signals: the client ends when the person quits
-            return
-
-        def restart(_signum: int, _frame: object) -> None:
-            if self.agent.restarting.is_set():
-                raise RestartRequested
-
-        previous = signal.signal(RESTART_SIGNAL, restart)
-        self.agent.on_restart = lambda: signal.pthread_kill(main.ident, RESTART_SIGNAL)
-        try:
-            yield
-        finally:
-            self.agent.on_restart = None
-            self.agent.stop()  # no signal after this
-            signal.signal(RESTART_SIGNAL, previous)
 
 
 class _TimeUp(Exception):  # noqa: N818 - not an error: the time asked for with --quit-after has passed

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import click
 
-from .kiosk_cli import MODE_OPTION, RestartRequested
+from .kiosk_cli import MODE_OPTION
 
 STARTUP_SECONDS = 60.0
 STOP_SECONDS = 3.0
@@ -194,6 +194,8 @@ def run(port: int, mode: str) -> None:
         signal.signal(signum, _raise_on_signal)
     setup.say(setup.madang("admin", "init"))
     setup.say(setup.madang("admin", "create-user", "admin", "--role", "admin", "--if-missing"))
+    from .fleet_runner import RestartRequested
+
     with _server(setup, port) as url:
         token = _kiosk_token(setup, url)
         if mode != "headless":

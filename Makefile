@@ -71,10 +71,14 @@ run: setup
 	@$(BIN)/madang content validate content/
 	@$(BIN)/madang run
 
+# two processes: the suite waits on servers, audio and browsers as much as it computes; each test file stays
+# in one process, so a file's server and fixtures are made once
+TEST_WORKERS ?= 2
+
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check .

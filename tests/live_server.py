@@ -39,6 +39,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import create_engine, text
 
 MADANG = Path(sys.executable).parent / "madang"
 API = "/api/v1"
@@ -298,3 +299,20 @@ def staff_message(server: LiveServer, ticket_id: str, text: str, *, kind: str = 
 def staff_messages(server: LiveServer, ticket_id: str) -> list[dict]:
     status, answer = staff_request(server, "GET", f"/tickets/{ticket_id}/messages")
     return _expect(status, answer, 200, "the messages")
+
+
+def server_rows(live: LiveServer, sql: str, **params) -> list:
+    """The rows ``sql`` selects from the server's own database, as the staff web would show them."""
+    engine = create_engine(live.database_url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(text(sql), params))
+    finally:
+        engine.dispose()
+
+
+def running(live: LiveServer) -> Iterator[LiveServer]:
+    """For a fixture: ``live`` running, and running again after a test that stopped it."""
+    live.start()
+    yield live
+    live.start()

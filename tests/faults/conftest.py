@@ -19,14 +19,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from madang.admin_web.db import make_engine, write_session
 from madang.admin_web.models import ContentDraft
 from madang.admin_web.services import content_store, kiosks
 from madang.kiosk import outbox as outbox_module
 from madang.kiosk.content_cache import ContentCache
-from tests.live_server import LiveServer, start_live_server
+from tests.live_server import LiveServer, running, server_rows, start_live_server
 
 from .tcp_proxy import TcpProxy
 
@@ -46,9 +45,7 @@ def fault_server(tmp_path_factory) -> Iterator[LiveServer]:
 @pytest.fixture
 def server(fault_server) -> Iterator[LiveServer]:
     """The server, running (again, if a test stopped it)."""
-    fault_server.start()
-    yield fault_server
-    fault_server.start()
+    yield from running(fault_server)
 
 
 @pytest.fixture
@@ -74,15 +71,6 @@ def fault_seed() -> int:
 
 
 # --- the server's database ---------------------------------------------------------------------------------
-
-
-def server_rows(live: LiveServer, sql: str, **params) -> list:
-    engine = create_engine(live.database_url)
-    try:
-        with engine.connect() as connection:
-            return list(connection.execute(text(sql), params))
-    finally:
-        engine.dispose()
 
 
 def register_kiosk(live: LiveServer, name: str | None = None) -> tuple[int, str]:

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from madang.kiosk.server_client import KioskApiClient, ServerRefused
-from tests.live_server import API, LiveServer, postgres_database_url, staff_action, start_live_server
+from tests.live_server import API, LiveServer, postgres_database_url, server_rows, staff_action, start_live_server
 
 from .driver import KioskDriver
 
@@ -66,15 +65,6 @@ def postgres_server(postgres_kiosk_server) -> Iterator[LiveServer]:
 
 
 # --- reading the server's database, as the staff web shows it --------------------------------------------
-
-
-def server_rows(live: LiveServer, sql: str, **params) -> list:
-    engine = create_engine(live.database_url)
-    try:
-        with engine.connect() as connection:
-            return list(connection.execute(text(sql), params))
-    finally:
-        engine.dispose()
 
 
 def close_open_tickets(live: LiveServer) -> None:

@@ -7,11 +7,10 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from madang.kiosk.api_types import TicketInfo
 from madang.kiosk.server_client import KioskApiClient
-from tests.live_server import LiveServer, staff_action, start_live_server
+from tests.live_server import LiveServer, running, server_rows, staff_action, start_live_server
 
 
 @pytest.fixture(scope="package")
@@ -23,10 +22,8 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
 @pytest.fixture
 def server(live_server) -> Iterator[LiveServer]:
     """The server, running, with an empty queue after the test."""
-    live_server.start()
-    yield live_server
-    live_server.start()
-    for ticket_id, status in rows(live_server, "SELECT id, status FROM ticket WHERE status NOT IN " + CLOSED):
+    yield from running(live_server)
+    for ticket_id, status in server_rows(live_server, "SELECT id, status FROM ticket WHERE status NOT IN " + CLOSED):
         if status == "in_consultation":
             staff_action(live_server, ticket_id, "finish", {"note": "closed by the test"})
         else:
@@ -36,18 +33,9 @@ def server(live_server) -> Iterator[LiveServer]:
 CLOSED = "('done', 'no_show', 'cancelled')"
 
 
-def rows(live: LiveServer, sql: str, **params) -> list:
-    engine = create_engine(live.database_url)
-    try:
-        with engine.connect() as connection:
-            return list(connection.execute(text(sql), params))
-    finally:
-        engine.dispose()
-
-
 def event_ids(live: LiveServer, ticket_id: str) -> list[str]:
     """Every numbered event the server holds for the ticket, in order, as the stream sends their ids."""
-    found = rows(live, "SELECT id FROM ticket_event WHERE ticket_id = :id ORDER BY id", id=ticket_id)
+    found = server_rows(live, "SELECT id FROM ticket_event WHERE ticket_id = :id ORDER BY id", id=ticket_id)
     return [str(row[0]) for row in found]
 
 

@@ -12,11 +12,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from madang.kiosk.outbox import Outbox
 from madang.kiosk.server_client import KioskApiClient
-from tests.live_server import LiveServer, start_live_server
+from tests.live_server import LiveServer, running, server_rows, start_live_server
 
 WAV = b"RIFF$\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00"
 
@@ -30,9 +29,7 @@ def outbox_server(tmp_path_factory) -> Iterator[LiveServer]:
 @pytest.fixture
 def server(outbox_server) -> Iterator[LiveServer]:
     """The server, running (again, if a test stopped it)."""
-    outbox_server.start()
-    yield outbox_server
-    outbox_server.start()
+    yield from running(outbox_server)
 
 
 @pytest.fixture
@@ -62,15 +59,6 @@ def open_outbox(tmp_path) -> Iterator[Callable[..., Outbox]]:
     yield open_outbox
     for outbox in opened:
         outbox.close()
-
-
-def server_rows(live: LiveServer, sql: str, **params) -> list:
-    engine = create_engine(live.database_url)
-    try:
-        with engine.connect() as connection:
-            return list(connection.execute(text(sql), params))
-    finally:
-        engine.dispose()
 
 
 def tickets_for(live: LiveServer, key: str) -> list[tuple[str, str]]:

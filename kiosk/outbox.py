@@ -12,8 +12,9 @@ earlier record of its stream is delivered or refused for good. A record may name
 
 When the server cannot be reached the round stops, and the record waits ``random() * min(60 s, 0.5 s * 2**n)``
 after its n-th failed try (full jitter, so a fleet coming back does not knock all at once); 408 and 429 wait for
-the server's Retry-After. Another refusal (4xx) will not change on a retry: the record is kept, marked failed with
-the server's reason, logged and counted (the fleet's heartbeat reports it), and the records after it go on.
+the server's Retry-After. Another refusal (4xx) will not change on a retry: the record is kept for a week, marked
+failed with the server's reason, logged and counted (the fleet's heartbeat reports it), and the records after it
+go on.
 
 Kinds and their payloads (``ticket_id`` names a ticket the server issued, ``ticket_key`` one this kiosk takes):
 - ``ticket``: ``service_id, lang, needs``; result: the ticket (TicketInfo as JSON). A ticket withdrawn
@@ -61,6 +62,8 @@ MAX_DELAY_S = 60.0
 RETRY_LATER = {408, 429}  # the server asks to come back: not a refusal of the record
 KEEP_DELIVERED_S = 24 * 3600.0  # delivered tickets, ratings, cancels: enough to follow a day's tickets
 KEEP_PERSONAL_S = 600.0  # delivered messages, memos, call-backs: the flow has read the answer by then
+KEEP_REFUSED_S = 7 * 24 * 3600.0  # refused records: reported in heartbeats for a week, then forgotten
+PRUNE_EVERY_S = 60.0
 PERSONAL_FIELDS = ("text", "phone", "note")
 
 SCHEMA = """
@@ -163,6 +166,7 @@ class Outbox:
         self._lock = threading.RLock()  # one connection, shared by the kiosk's threads
         self._changed = threading.Condition(self._lock)  # a stream's record is no longer in flight
         self._in_flight: dict[str, str] = {}  # stream -> the key being sent
+        self._pruned_at = float("-inf")
         self._listeners: list[Callable[[], None]] = []
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
         self._db.row_factory = sqlite3.Row
@@ -500,8 +504,13 @@ class Outbox:
             )
 
     def _prune(self, now: float) -> None:
-        """Forgets delivered records once nobody needs them; the newest heartbeat answer stays."""
+        """Forgets delivered records once nobody needs them (the newest heartbeat answer stays), and refused ones
+        (with what the citizen entered) after a week; at most once a minute."""
+        if now - self._pruned_at < PRUNE_EVERY_S:
+            return
+        self._pruned_at = now
         with self._transaction():
+            self._db.execute("DELETE FROM outbox WHERE failed_at < ?", (now - KEEP_REFUSED_S,))
             self._db.execute(
                 "DELETE FROM outbox WHERE delivered_at < ? AND kind IN ('message', 'audio', 'callback')",
                 (now - KEEP_PERSONAL_S,),

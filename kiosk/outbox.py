@@ -180,12 +180,6 @@ class Outbox:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> Outbox:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
     def add_listener(self, listener: Callable[[], None]) -> None:
         """``listener()`` is called after each record added (the worker wakes up)."""
         self._listeners.append(listener)

@@ -90,10 +90,6 @@ class KioskServices:
         """The core's periodic retry: every kind of record that waits, call-backs among them."""
         self.deliver_pending()
 
-    def heartbeat_answer(self) -> Any:
-        """The server's answer to the newest heartbeat delivered (its commands), or None."""
-        return self.outbox.last_result("heartbeat")
-
     def _deliver_now(self, key: str) -> Record:
         """Sends the record's stream at once (a citizen waits) and gives the record as it is then."""
         record = self._record(key)

@@ -407,20 +407,21 @@ class Kiosk(VoiceDialogue):
         self._offered_content = (pack, version)
         if self.session.active:
             return False
-        self._use_offered_content()
+        self._back_home()
+        return True
+
+    def _back_home(self) -> None:
+        """The home screen, with the content version offered meanwhile, if any."""
+        if self._offered_content is not None:
+            self.pack, self.content_version = self._offered_content
+            self.ui = UiTexts(self.pack)
+            self._offered_content = None
         self.stack = [HomePage()]
         self.page_index = 0
         self.focus = None
         self.pending = None
         self.scan = None
         self.laid_out = self._lay_out()
-        return True
-
-    def _use_offered_content(self) -> None:
-        if self._offered_content is not None:
-            self.pack, self.content_version = self._offered_content
-            self.ui = UiTexts(self.pack)
-            self._offered_content = None
 
     # ------------------------------------------------------------------ time
     def _tick(self, seconds: float) -> None:
@@ -453,13 +454,7 @@ class Kiosk(VoiceDialogue):
         self.session.end()
         self.services.unfollow()  # the ticket's live events are no longer anyone's to hear
         self.profile = Profile()
-        self.stack = [HomePage()]
-        self.page_index = 0
-        self.focus = None
-        self.pending = None
-        self.scan = None
         self.misheard = 0
         self.last_spoken = []
         self._last_ticket = None
-        self._use_offered_content()
-        self.laid_out = self._lay_out()
+        self._back_home()

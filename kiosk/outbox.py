@@ -342,13 +342,14 @@ class Outbox:
         ``now`` is the time the backoff is measured against (default: the clock's)."""
         report = DeliveryReport()
         server_answers = False  # once a record went through, every waiting record is worth a try in this round
-        if stream is not None:
-            with self._changed:
-                self._changed.wait_for(lambda: stream not in self._in_flight, timeout=60.0)
+        waits = 0  # for the worker sending one of the stream's records (the citizen's own, perhaps) right now
         while limit is None or report.delivered + report.failed < limit:
             moment = self._clock() if now is None else now
             record = self._claim(moment, stream=stream, urgent=stream is not None or server_answers)
             if record is None:
+                if stream is not None and waits < 3 and self._wait_while_sent_elsewhere(stream):
+                    waits += 1
+                    continue
                 break
             try:
                 outcome = self._deliver_one(client, record, moment)
@@ -364,6 +365,14 @@ class Outbox:
                 break
         self._prune(self._clock() if now is None else now)
         return report
+
+    def _wait_while_sent_elsewhere(self, stream: str) -> bool:
+        """Waits while another thread sends a record of ``stream``; True when it had to."""
+        with self._changed:
+            if stream not in self._in_flight:
+                return False
+            self._changed.wait_for(lambda: stream not in self._in_flight, timeout=60.0)
+            return True
 
     def _claim(self, now: float, *, stream: str | None, urgent: bool) -> Record | None:
         with self._lock:

@@ -33,6 +33,7 @@ class MadangRun:
 
     def __init__(self, cwd: Path, port: int) -> None:
         env = {key: value for key, value in os.environ.items() if not key.startswith("MADANG_")}
+        env["PYTHONFAULTHANDLER"] = "1"  # SIGABRT prints every thread's stack, for a run that does not end
         self.port = port
         self.process = subprocess.Popen(
             [str(MADANG), "run", "--mode", "headless", "--port", str(port)],
@@ -74,7 +75,13 @@ class MadangRun:
         return self.finish()
 
     def finish(self) -> int:
-        code = self.process.wait(timeout=30)
+        try:
+            code = self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGABRT)
+            self.process.wait(timeout=10)
+            self._stderr_reader.join(timeout=10)
+            raise AssertionError(f"`madang run` did not end within 30 s; its threads, stderr:\n{self.said}") from None
         self.lines.join(timeout=10)
         self._stderr_reader.join(timeout=10)
         return code

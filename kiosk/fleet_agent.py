@@ -37,6 +37,7 @@ RESTART_EXIT = 75  # EX_TEMPFAIL: ended for a restart the staff asked for; start
 HEARTBEAT_S = 30.0  # admin_web/services/fleet.py HEARTBEAT_INTERVAL: three missed ones make a kiosk "silent"
 SYNC_S = 60.0
 POLL_S = 1.0  # how often the agent looks for the server's answer and for an idle moment
+STOP_WAIT_S = 3.0  # a kiosk being stopped waits no longer on the network: what it sends is on disk already
 KEYS_KEPT = 8  # heartbeats of this run whose answers are looked for (newest first)
 
 
@@ -120,11 +121,11 @@ class FleetAgent(threading.Thread):
     def wake(self) -> None:
         self._woken.set()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = STOP_WAIT_S) -> None:
         self._stopped.set()
         self._woken.set()
         if self.is_alive() and self is not threading.current_thread():
-            self.join(timeout=10)
+            self.join(timeout=timeout)
 
     def run(self) -> None:
         while not self._stopped.is_set():

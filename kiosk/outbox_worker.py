@@ -38,8 +38,9 @@ class OutboxWorker(threading.Thread):
         """Deliver now (a record was added, or the network is back)."""
         self._woken.set()
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stops after the record being sent, if any (its answer is recorded; nothing is cut short)."""
+    def stop(self, timeout: float = 3.0) -> None:
+        """Stops after the record being sent, if any, waiting ``timeout`` seconds at most: a record whose answer
+        did not come by then is sent again, with its key, when the kiosk starts again."""
         self.outbox.remove_listener(self.wake)
         self._stopped.set()
         self._woken.set()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,12 @@ from madang.content.cli import SHIPPED_PACK
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA = REPO_ROOT / "tests" / "data"
 MADANG = Path(sys.executable).parent / "madang"
+
+
+# A suite started in the background by a script (a CI runner, say) inherits SIGINT ignored, and so would every
+# program a test starts; a person's terminal does not ignore it. Ctrl+C must reach `madang run` as it does for them.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN and threading.current_thread() is threading.main_thread():
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def unavailable(reason: str, install: str) -> None:

@@ -2,9 +2,10 @@
 
 Every ``heartbeat_s`` (30 s) it queues a heartbeat in the outbox (versions, when this run started, and the health of
 kiosk/health.py; a heartbeat not yet sent is replaced by the newer one) and reads the server's answer to the
-newest heartbeat of this run that was delivered. It checks the server's content every ``sync_s`` (60 s), and at
-once when an answer names a version it does not have; a version that is staged is handed to the core at the next
-moment nobody uses the kiosk, and shown at once. A restart command ends the client at the next
+newest heartbeat of this run that was delivered. While nobody uses the kiosk it checks the server's content every
+``sync_s`` (60 s), and at once when an answer names a version it does not have (never while a citizen talks to it:
+downloading and checking a pack takes the CPU that listening needs); a version that is staged is handed to the
+core at the next moment nobody uses the kiosk, and shown at once. A restart command ends the client at the next
 idle moment (no session): ``on_restart`` is called, and the client exits with status 75 (``RESTART_EXIT``) so that
 its supervisor starts it again (README: "The fleet: heartbeats, alerts and restarts").
 
@@ -142,7 +143,8 @@ class FleetAgent(threading.Thread):
         if now >= self._next_heartbeat:
             self.heartbeat()
             self._next_heartbeat = now + self.heartbeat_s
-        if self.sync is not None:
+        busy = self.kiosk.session.active  # a citizen is talking to the kiosk: no downloads, no checks, no steps
+        if self.sync is not None and not busy:
             target = self.commands.get("content_version")
             named = isinstance(target, int) and target not in (self.kiosk.content_version, self._asked_for)
             if now >= self._next_sync or named:
@@ -150,8 +152,8 @@ class FleetAgent(threading.Thread):
                 self._check()
                 self._next_sync = now + self.sync_s
             self._offer = self._offer or self.sync.ready_version() is not None
-        if self._offer or (self.restart_requested and not self.restarting.is_set()):
-            self._step()
+        if not busy and (self._offer or (self.restart_requested and not self.restarting.is_set())):
+            self._step()  # the follower acts on this idle moment (and after the step that ends a session)
             if self._offered:  # the new version's home screen, shown (and said) now
                 self._offered = False
                 self._next_heartbeat = now  # staff see the new version at once

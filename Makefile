@@ -71,16 +71,14 @@ run: setup
 	@$(BIN)/madang content validate content/
 	@$(BIN)/madang run
 
-# two processes: the suite waits on servers and browsers as much as it computes; each test file stays in one
-# process, so a file's server and fixtures are made once. The voice tests then run alone: they listen and speak
-# in real time, and another test's load must not take their CPU.
+# two processes: the suite waits on servers, audio and browsers as much as it computes; each test file stays
+# in one process, so a file's server and fixtures are made once
 TEST_WORKERS ?= 2
 
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --ignore=tests/voice
-	$(BIN)/python -m pytest tests/voice
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check .

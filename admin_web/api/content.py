@@ -18,6 +18,7 @@ from ..db import read_session
 from ..errors import NotFound
 from ..models import ContentVersion, Kiosk, Role
 from ..services import content_store
+from ..services.kiosks import content_version_for
 from . import api, error_response
 from .access import requires
 
@@ -25,14 +26,10 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def _version_for_caller(session: Session) -> ContentVersion | None:
-    """The version this caller should run: a kiosk's pinned version when it exists, else the newest."""
+    """The version this caller should run: a kiosk's (its pin, or the newest), or for staff the newest."""
     kiosk_id = getattr(g.principal, "kiosk_id", None)
     kiosk = session.get(Kiosk, kiosk_id) if kiosk_id is not None else None
-    if kiosk is not None and kiosk.pinned_content_version is not None:
-        pinned = session.get(ContentVersion, kiosk.pinned_content_version)
-        if pinned is not None:
-            return pinned
-    return content_store.current_version(session)
+    return content_version_for(session, kiosk) if kiosk is not None else content_store.current_version(session)
 
 
 @api.get("/content/manifest")

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from ..errors import Conflict, NotFound
 from ..models import ContentVersion, Counter, CounterService, DeviceKind, Kiosk, QueueService, utcnow
 from .auth import new_secret, token_hash
+from .content_store import current_version
 
 
 def register_kiosk(session: Session, *, name: str, kind: DeviceKind = DeviceKind.kiosk) -> tuple[Kiosk, str]:
@@ -62,19 +63,19 @@ def heartbeat(
     return kiosk
 
 
-def target_content_version(session: Session, kiosk: Kiosk) -> int | None:
+def content_version_for(session: Session, kiosk: Kiosk) -> ContentVersion | None:
     """The version ``kiosk`` should run: its pin while that version exists, else the newest published."""
-    if kiosk.pinned_content_version is not None and session.get(ContentVersion, kiosk.pinned_content_version):
-        return kiosk.pinned_content_version
-    return session.exec(select(ContentVersion.id).order_by(ContentVersion.id.desc()).limit(1)).first()
+    if kiosk.pinned_content_version is not None:
+        pinned = session.get(ContentVersion, kiosk.pinned_content_version)
+        if pinned is not None:
+            return pinned
+    return current_version(session)
 
 
 def commands(session: Session, kiosk: Kiosk) -> dict:
     """What a heartbeat's answer tells the kiosk to do."""
-    return {
-        "restart": kiosk.restart_requested_at is not None,
-        "content_version": target_content_version(session, kiosk),
-    }
+    target = content_version_for(session, kiosk)
+    return {"restart": kiosk.restart_requested_at is not None, "content_version": target.id if target else None}
 
 
 def pin_content(session: Session, *, kiosk_id: int, version: int | None) -> Kiosk:

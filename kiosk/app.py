@@ -31,7 +31,7 @@ from .texts import UiTexts
 from .views import screen_event, ticket_event
 from .voice_dialogue import VoiceDialogue
 
-CALLBACK_RETRY_S = 30.0
+DELIVERY_RETRY_S = 30.0  # what waits in the outbox is tried again this often when no worker sends it
 
 
 class Kiosk(VoiceDialogue):
@@ -64,7 +64,7 @@ class Kiosk(VoiceDialogue):
         self.scan: Scan | None = None  # choices read one at a time, after speech failed twice
         self.misheard = 0  # utterances not understood in a row on this screen
         self.last_spoken: list[str] = []
-        self.since_callbacks = 0.0
+        self.since_delivery = 0.0
         self.out: list[dict] = []
         self._last_screen: dict | None = None
         self._last_ticket: dict | None = None
@@ -431,10 +431,10 @@ class Kiosk(VoiceDialogue):
             self._apply(outcome)
         if self.scan is not None and self.scan.elapse(seconds):
             self._scan_next()
-        self.since_callbacks += seconds
-        if self.since_callbacks >= CALLBACK_RETRY_S:
-            self.since_callbacks = 0.0
-            self.services.deliver_callbacks()
+        self.since_delivery += seconds
+        if self.since_delivery >= DELIVERY_RETRY_S:
+            self.since_delivery = 0.0
+            self.services.deliver_pending()
         waiting = self.scan is not None or (self.page.keeps_session and self.pending is None)
         due = self.session.advance(seconds, paused=waiting)
         if due == "warning":

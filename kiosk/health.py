@@ -107,14 +107,11 @@ def outbox(box: Outbox) -> dict:
 
 def collect(kiosk: Kiosk, *, mode: str, live: Any | None = None, content_state: ContentState | None = None) -> dict:
     """The whole health report."""
-    report = {
+    return {
         "microphone": microphone(live),
         "speaker": speaker(live),
         "recogniser": recogniser(kiosk, live),
         "renderer": renderer(mode),
         "content": content(kiosk, content_state),
+        "outbox": outbox(kiosk.services.outbox),
     }
-    box = getattr(kiosk.services, "outbox", None)
-    if box is not None:
-        report["outbox"] = outbox(box)
-    return report

@@ -3,7 +3,7 @@
 Whatever the kiosk sends (a ticket, a message, a voice memo, a rating, a cancel, a proposal, a call-back request)
 is kept in the outbox on the kiosk's disk first (kiosk/outbox.py), then delivered. What a citizen waits for is
 sent at once, on the caller's thread; the rest by the outbox's worker (``start_delivery``), or by the core's
-periodic ``deliver_callbacks`` when no worker runs. A flow tells the outcomes apart by what it gets:
+periodic ``deliver_pending`` when no worker runs. A flow tells the outcomes apart by what it gets:
 - the server's answer (a TicketInfo, a ChatMessage): it was delivered now;
 - ``SavedForLater`` (a ``ServerUnavailable``): kept on the kiosk and sent once, when the server answers again;
 - ``ServerRefused``: the server refused it; the reason is in ``detail`` (the record is kept for staff);
@@ -85,10 +85,6 @@ class KioskServices:
             self.worker.wake()
         elif self.client is not None:
             self.outbox.deliver(self.client)
-
-    def deliver_callbacks(self) -> None:
-        """The core's periodic retry: every kind of record that waits, call-backs among them."""
-        self.deliver_pending()
 
     def _deliver_now(self, key: str) -> Record:
         """Sends the record's stream at once (a citizen waits) and gives the record as it is then."""
